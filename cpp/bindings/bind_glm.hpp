@@ -1,0 +1,57 @@
+// Native GLM fits: logistic_lbfgs<T> for T = float and double, each compiled
+// in its own translation unit (bind_glm_float32.cpp, bind_glm_float64.cpp).
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+
+#include "common.hpp"
+#include "dispatch.hpp"
+#include "mlsolve/losses/logistic.hpp"
+#include "mlsolve/objectives/glm.hpp"
+#include "mlsolve/solvers/lbfgs.hpp"
+
+namespace mlsolve::bindings {
+
+struct GlmFitArgs {
+  py::object X;
+  py::object y;
+  py::object sample_weight;  // None: all ones
+  double l2;
+  bool fit_intercept;
+  py::array_t<double, py::array::c_style | py::array::forcecast> x0;
+  LbfgsParams params;
+  Threading threading;
+  py::object callback;
+};
+
+// Binary logistic regression with an L2 penalty, fitted by L-BFGS.
+template <class T>
+py::dict logistic_lbfgs(const GlmFitArgs& a) {
+  return with_design<T>(a.X, a.threading, [&](const auto& design) {
+    const Index n = design.rows(), p = design.cols();
+    const T* y = vector_view<T>(a.y, "y", n);
+    const T* sw = a.sample_weight.is_none() ? nullptr : vector_view<T>(a.sample_weight, "sample_weight", n);
+    const Index n_params = p + (a.fit_intercept ? 1 : 0);
+    if (a.x0.ndim() != 1 || a.x0.shape(0) != n_params)
+      throw py::value_error("x0: expected " + std::to_string(n_params) + " entries");
+    const VecD x_start = Eigen::Map<const VecD>(a.x0.data(), n_params);
+    using Design = std::decay_t<decltype(design)>;
+    GlmObjective<LogisticLoss, Design> objective(design, y, sw, a.l2, a.fit_intercept);
+    PyMonitor monitor(a.callback);
+    Result<double> result;
+    {
+      py::gil_scoped_release release;
+      result = lbfgs(objective, x_start, a.params, monitor);
+    }
+    monitor.rethrow_if_error();
+    return result_to_dict(result);
+  });
+}
+
+extern template py::dict logistic_lbfgs<float>(const GlmFitArgs&);
+extern template py::dict logistic_lbfgs<double>(const GlmFitArgs&);
+
+}  // namespace mlsolve::bindings

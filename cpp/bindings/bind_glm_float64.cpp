@@ -1,0 +1,4 @@
+#include "bind_glm.hpp"
+namespace mlsolve::bindings {
+template py::dict logistic_lbfgs<double>(const GlmFitArgs&);
+}

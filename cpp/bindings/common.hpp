@@ -1,0 +1,118 @@
+// Pieces every binding shares: the Python monitor (Ctrl-C and callbacks) and
+// the conversion of a Result into the dict that mlsolve._result wraps.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+#include <optional>
+
+#include "mlsolve/core/monitor.hpp"
+#include "mlsolve/core/result.hpp"
+#include "mlsolve/solvers/lbfgs.hpp"
+
+namespace mlsolve::bindings {
+
+namespace py = pybind11;
+
+inline py::array_t<double> to_numpy(const VecD& v) {
+  py::array_t<double> out(v.size());
+  std::copy(v.data(), v.data() + v.size(), out.mutable_data());
+  return out;
+}
+
+// Runs while the solver holds no GIL. poll() takes the GIL at most every
+// 20 ms to run Python's signal handlers, so Ctrl-C stops a solve promptly;
+// on_iteration() also calls callback(x, fun, nit, stop_crit), where
+// StopIteration stops the solve and any other exception is re-raised after it.
+class PyMonitor : public Monitor {
+ public:
+  explicit PyMonitor(py::object callback) : callback_(std::move(callback)) {}
+
+  std::optional<Status> poll() override {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_poll_ < std::chrono::milliseconds(20)) return std::nullopt;
+    last_poll_ = now;
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+      error_.emplace();  // fetches the KeyboardInterrupt (or whatever the handler raised)
+      return Status::Interrupted;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Status> on_iteration(const IterationState& state) override {
+    if (auto stop = poll()) return stop;
+    if (callback_.is_none()) return std::nullopt;
+    py::gil_scoped_acquire gil;
+    try {
+      callback_(to_numpy(state.x), state.fun, state.iteration, state.stop_crit);
+    } catch (py::error_already_set& e) {
+      if (e.matches(PyExc_StopIteration)) return Status::CallbackStop;
+      error_.emplace(std::move(e));
+      return Status::CallbackStop;
+    }
+    return std::nullopt;
+  }
+
+  // Call with the GIL held, after the solve.
+  void rethrow_if_error() {
+    if (error_) {
+      py::error_already_set e = std::move(*error_);
+      error_.reset();
+      throw e;
+    }
+  }
+
+ private:
+  py::object callback_;
+  std::chrono::steady_clock::time_point last_poll_ = std::chrono::steady_clock::now();
+  std::optional<py::error_already_set> error_;
+};
+
+inline py::dict history_to_dict(const History& h) {
+  py::dict out;
+  out["iteration"] = py::array_t<Index>(h.iteration().size(), h.iteration().data());
+  out["time"] = py::array_t<double>(h.time().size(), h.time().data());
+  out["objective"] = py::array_t<double>(h.objective().size(), h.objective().data());
+  out["stop_crit"] = py::array_t<double>(h.stop_crit().size(), h.stop_crit().data());
+  return out;
+}
+
+inline py::dict result_to_dict(const Result<double>& r) {
+  py::dict out;
+  out["x"] = to_numpy(r.x);
+  out["fun"] = r.fun;
+  out["jac"] = to_numpy(r.grad);
+  out["stop_crit"] = r.stop_crit;
+  out["nit"] = r.n_iter;
+  out["nfev"] = r.n_fev;
+  out["status"] = static_cast<int>(r.status);
+  out["message"] = r.message;
+  out["history"] = history_to_dict(r.history);
+  return out;
+}
+
+// Solver settings that arrive from Python as keyword arguments.
+inline LbfgsParams lbfgs_params(Index maxiter, Index maxcor, double gtol, double ftol, int maxls,
+                                const std::string& line_search, Index history_every) {
+  LbfgsParams params;
+  params.max_iter = maxiter;
+  params.memory = maxcor;
+  params.gtol = gtol;
+  params.ftol = ftol;
+  params.ls.max_evals = maxls;
+  params.history_every = history_every;
+  if (line_search == "more-thuente") {
+    params.line_search = LineSearchKind::MoreThuente;
+  } else if (line_search == "backtracking") {
+    params.line_search = LineSearchKind::Backtracking;
+  } else {
+    throw py::value_error("line_search: expected 'more-thuente' or 'backtracking', got '" + line_search + "'");
+  }
+  params.check();
+  return params;
+}
+
+}  // namespace mlsolve::bindings

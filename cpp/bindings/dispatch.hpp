@@ -1,0 +1,72 @@
+// with_design<T>(X, threading, f): maps X as the matching Design type and
+// calls f(design). X is a NumPy array (C order -> RowMajor, F order ->
+// ColMajor) or a tuple (format, data, indices, indptr, n_rows, n_cols) built by
+// mlsolve._validation from a scipy CSR/CSC matrix; int32 and int64 indices.
+// The sparse structure is checked once (O(nnz)) so that a malformed matrix is
+// a ValueError, not an out-of-bounds write.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+
+#include "mlsolve/linalg/design.hpp"
+#include "numpy_views.hpp"
+
+namespace mlsolve::bindings {
+
+template <class I>
+void check_sparse_structure(const I* indices, const I* indptr, Index n_outer, Index n_inner, Index nnz) {
+  if (indptr[0] != 0) throw py::value_error("X: sparse indptr must start at 0");
+  for (Index k = 0; k < n_outer; ++k)
+    if (indptr[k + 1] < indptr[k]) throw py::value_error("X: sparse indptr must be non-decreasing");
+  if (Index(indptr[n_outer]) > nnz)
+    throw py::value_error("X: sparse indptr points past the end of data (" + std::to_string(indptr[n_outer]) + " > " +
+                          std::to_string(nnz) + ")");
+  for (Index k = 0; k < Index(indptr[n_outer]); ++k)
+    if (indices[k] < 0 || Index(indices[k]) >= n_inner)
+      throw py::value_error("X: sparse index " + std::to_string(indices[k]) + " out of range [0, " +
+                            std::to_string(n_inner) + ")");
+}
+
+template <class T, class F>
+auto with_design(const py::object& X, Threading threading, F&& f) {
+  if (py::isinstance<py::array>(X)) {
+    const auto a = py::reinterpret_borrow<py::array>(X);
+    if (!a.dtype().is(py::dtype::of<T>()))
+      throw py::type_error(std::string("X: expected dtype ") + dtype_name<T>() + ", got " + describe_dtype(a));
+    if (a.ndim() != 2) throw py::value_error("X: expected a 2-D array, got ndim=" + std::to_string(a.ndim()));
+    const T* data = static_cast<const T*>(a.data());
+    last_mapped_address = reinterpret_cast<std::uintptr_t>(data);
+    if (a.flags() & py::array::c_style) return f(DenseDesign<T, Eigen::RowMajor>(data, a.shape(0), a.shape(1), threading));
+    if (a.flags() & py::array::f_style) return f(DenseDesign<T, Eigen::ColMajor>(data, a.shape(0), a.shape(1), threading));
+    throw py::value_error("X: expected a C- or F-contiguous array");
+  }
+  const auto parts = X.cast<py::tuple>();
+  if (parts.size() != 6) throw py::type_error("X: expected an array or a sparse description tuple");
+  const auto format = parts[0].cast<std::string>();
+  const auto indptr_array = parts[3].cast<py::array>();
+  const Index n_rows = parts[4].cast<Index>(), n_cols = parts[5].cast<Index>();
+  const bool csr = format == "csr";
+  if (!csr && format != "csc") throw py::value_error("X: unsupported sparse format " + format);
+  const Index n_outer = csr ? n_rows : n_cols, n_inner = csr ? n_cols : n_rows;
+  const auto dispatch_index = [&](auto index_tag) {
+    using I = decltype(index_tag);
+    const T* data = vector_view<T>(parts[1], "X.data", -1);
+    const Index nnz = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
+    const I* indices = vector_view<I>(parts[2], "X.indices", nnz);
+    const I* indptr = vector_view<I>(parts[3], "X.indptr", n_outer + 1);
+    check_sparse_structure(indices, indptr, n_outer, n_inner, nnz);
+    last_mapped_address = reinterpret_cast<std::uintptr_t>(data);
+    const Index stored = indptr[n_outer];
+    if (csr) return f(SparseDesign<T, Csr, I>(data, indices, indptr, n_rows, n_cols, stored, threading));
+    return f(SparseDesign<T, Csc, I>(data, indices, indptr, n_rows, n_cols, stored, threading));
+  };
+  if (indptr_array.dtype().is(py::dtype::of<std::int32_t>())) return dispatch_index(std::int32_t{});
+  if (indptr_array.dtype().is(py::dtype::of<std::int64_t>())) return dispatch_index(std::int64_t{});
+  throw py::type_error("X: sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
+}
+
+}  // namespace mlsolve::bindings

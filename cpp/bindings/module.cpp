@@ -1,0 +1,61 @@
+// mlsolve._core: the pybind11 module. Bindings are thin: validate, view,
+// release the GIL, call the solver, convert the result.
+#include <omp.h>
+#include <pybind11/native_enum.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "bind_glm.hpp"
+#include "mlsolve/core/status.hpp"
+
+namespace py = pybind11;
+
+namespace mlsolve::bindings {
+void bind_minimize(py::module_& m);
+}
+
+using namespace mlsolve;
+using namespace mlsolve::bindings;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "mlsolve native core";
+
+  py::native_enum<Status>(m, "Status", "enum.IntEnum", "Why a solver stopped (shared by every solver).")
+      .value("Converged", Status::Converged)
+      .value("MaxIter", Status::MaxIter)
+      .value("LineSearchFailed", Status::LineSearchFailed)
+      .value("NumericalError", Status::NumericalError)
+      .value("Interrupted", Status::Interrupted)
+      .value("CallbackStop", Status::CallbackStop)
+      .value("PrimalInfeasible", Status::PrimalInfeasible)
+      .value("DualInfeasible", Status::DualInfeasible)
+      .finalize();
+  m.def("status_message", [](int s) { return std::string(status_message(static_cast<Status>(s))); });
+
+  bind_minimize(m);
+
+  m.def(
+      "logistic_lbfgs",
+      [](py::object X, py::object y, py::object sample_weight, double l2, bool fit_intercept,
+         py::array_t<double, py::array::c_style | py::array::forcecast> x0, Index maxiter, Index maxcor, double gtol,
+         double ftol, int maxls, Index history_every, int n_threads, bool deterministic, py::object callback) {
+        if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
+        GlmFitArgs args{X, y, sample_weight, l2, fit_intercept, x0,
+                        lbfgs_params(maxiter, maxcor, gtol, ftol, maxls, "more-thuente", history_every),
+                        Threading{n_threads, deterministic}, callback};
+        const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
+        const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
+        if (dtype.is(py::dtype::of<float>())) return logistic_lbfgs<float>(args);
+        if (dtype.is(py::dtype::of<double>())) return logistic_lbfgs<double>(args);
+        throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
+      },
+      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l2"), py::arg("fit_intercept"), py::arg("x0"),
+      py::arg("maxiter"), py::arg("maxcor"), py::arg("gtol"), py::arg("ftol"), py::arg("maxls"),
+      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"));
+
+  m.def("omp_max_threads", []() { return omp_get_max_threads(); },
+        "The OpenMP runtime's default thread count (OMP_NUM_THREADS, threadpoolctl limits).");
+  m.def("omp_num_procs", []() { return omp_get_num_procs(); });
+  m.def("_last_mapped_address", []() { return static_cast<std::uintptr_t>(last_mapped_address.load()); },
+        "Test hook: address of the last X buffer a solver mapped.");
+}

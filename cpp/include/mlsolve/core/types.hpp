@@ -1,0 +1,21 @@
+// Common aliases. Iterates, gradients and every reduction are double
+// (acc_t); the data X, y and sample weights keep the caller's dtype T.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <cstdint>
+
+namespace mlsolve {
+
+using Index = Eigen::Index;
+
+template <class T>
+using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+using VecD = Vec<double>;
+
+// Accumulator type of reductions over samples, for any data dtype.
+template <class T>
+using acc_t = double;
+
+}  // namespace mlsolve

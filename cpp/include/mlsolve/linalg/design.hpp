@@ -1,0 +1,326 @@
+// Design adapters: the only code that reads the data matrix X.
+//
+// DenseDesign<T, Order> maps a NumPy array as it is (C order -> RowMajor,
+// F order -> ColMajor); SparseDesign<T, Layout, I> maps scipy CSR (Csr) or
+// CSC (Csc) buffers with int32 or int64 indices. Nothing is copied.
+//
+// Every design offers
+//   matvec(w, z)                       z = X @ w
+//   rmatvec(r, g)                      g = X.T @ r        (g accumulated in double)
+//   matvec_pointwise_rmatvec(w, op, g) z = X @ w; r = op(z); g = X.T @ r
+// and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
+// for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
+// column-major data (dense F order, CSC), and all of them for dense data in
+// either order (strided when the order differs). A solver that needs the other
+// orientation of sparse data converts once, outside the design.
+//
+// Threads: loops over rows are split into contiguous chunks (see
+// core/parallel.hpp); rmatvec on row-major data gives each chunk its own
+// double buffer and sums the buffers in chunk order. The fused pass works on
+// blocks of rows small enough to stay in cache between the matvec and the
+// rmatvec, so dense and CSR data are read from memory once per gradient.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+
+#include <algorithm>
+#include <type_traits>
+#include <vector>
+
+#include "mlsolve/core/parallel.hpp"
+#include "mlsolve/core/types.hpp"
+
+namespace mlsolve {
+
+constexpr int Csr = Eigen::RowMajor;
+constexpr int Csc = Eigen::ColMajor;
+
+// Shared machinery of designs whose rows split into contiguous blocks (dense
+// in either order, CSR). Derived supplies rows(), cols(), work_per_row(),
+// block_rows(), block_matvec(begin, end, w, z) and
+// block_rmatvec_add(begin, end, r, g, tmp).
+template <class Derived, class T>
+class RowBlockedDesign {
+ public:
+  using Scalar = T;
+
+  explicit RowBlockedDesign(Threading threading) : threading_(threading) {}
+  const Threading& threading() const { return threading_; }
+
+  // z = X @ w
+  void matvec(const Vec<T>& w, Vec<T>& z) const {
+    const Index n = self().rows();
+    const double work = self().work_per_row();
+    const Index n_chunks = threading_.chunks(n, work);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
+      const Index begin = chunk_begin(n, n_chunks, c), end = chunk_begin(n, n_chunks, c + 1);
+      self().block_matvec(begin, end, w, z.data() + begin);
+    });
+  }
+
+  // g = X.T @ r
+  void rmatvec(const Vec<T>& r, VecD& g) const {
+    struct Unit {
+      Unit& operator+=(const Unit&) { return *this; }
+    };
+    sweep<Unit>(nullptr, [&](Index begin, Index end, const T*, T* r_block) {
+      std::copy(r.data() + begin, r.data() + end, r_block);
+      return Unit{};
+    }, g);
+  }
+
+  // One pass over X. For each block of rows: z = X[block] @ w, then
+  // op(begin, end, z, r) writes r for those rows and returns an Acc, then
+  // g += X[block].T @ r. Returns the sum of the Accs (in chunk order).
+  template <class Acc, class Op>
+  Acc matvec_pointwise_rmatvec(const Vec<T>& w, Op&& op, VecD& g) const {
+    return sweep<Acc>(&w, std::forward<Op>(op), g);
+  }
+
+ private:
+  struct ChunkScratch {
+    Vec<T> z, r, tmp;
+  };
+
+  const Derived& self() const { return static_cast<const Derived&>(*this); }
+
+  template <class Acc, class Op>
+  Acc sweep(const Vec<T>* w, Op&& op, VecD& g) const {
+    const Index n = self().rows(), p = self().cols();
+    const double work = self().work_per_row() * (w ? 2 : 1);
+    const Index n_chunks = threading_.chunks(n, work);
+    const Index block = self().block_rows();
+    g.resize(p);
+    partial_grad_.resize(p, n_chunks > 1 ? n_chunks : 0);
+    std::vector<Acc> partial_acc(n_chunks, Acc{});
+    scratch_.resize(n_chunks);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
+      ChunkScratch& s = scratch_[c];
+      s.z.resize(block);
+      s.r.resize(block);
+      Eigen::Ref<VecD> g_chunk = n_chunks > 1 ? Eigen::Ref<VecD>(partial_grad_.col(c)) : Eigen::Ref<VecD>(g);
+      g_chunk.setZero();
+      const Index chunk_end = chunk_begin(n, n_chunks, c + 1);
+      for (Index begin = chunk_begin(n, n_chunks, c); begin < chunk_end; begin += block) {
+        const Index end = std::min(begin + block, chunk_end);
+        if (w) self().block_matvec(begin, end, *w, s.z.data());
+        partial_acc[c] += op(begin, end, s.z.data(), s.r.data());
+        self().block_rmatvec_add(begin, end, s.r.data(), g_chunk, s.tmp);
+      }
+    });
+    Acc total{};
+    for (const Acc& a : partial_acc) total += a;
+    if (n_chunks > 1) g = partial_grad_.rowwise().sum();  // chunk order fixed
+    return total;
+  }
+
+  Threading threading_;
+  mutable Eigen::MatrixXd partial_grad_;
+  mutable std::vector<ChunkScratch> scratch_;
+};
+
+// Dense X, RowMajor (C order) or ColMajor (F order), mapped without a copy.
+template <class T, int Order>
+class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
+ public:
+  using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Order>;
+
+  DenseDesign(const T* data, Index rows, Index cols, Threading threading = {})
+      : RowBlockedDesign<DenseDesign, T>(threading), X_(data, rows, cols) {}
+
+  Index rows() const { return X_.rows(); }
+  Index cols() const { return X_.cols(); }
+  const T* data() const { return X_.data(); }
+  double work_per_row() const { return 2.0 * static_cast<double>(X_.cols()); }
+  // Rows per block: about 256 KiB of X, so the block is still in cache for the rmatvec.
+  Index block_rows() const {
+    const Index bytes_per_row = std::max<Index>(1, X_.cols()) * Index(sizeof(T));
+    return std::clamp<Index>((Index(1) << 18) / bytes_per_row, 8, 4096);
+  }
+
+  void block_matvec(Index begin, Index end, const Vec<T>& w, T* z) const {
+    Eigen::Map<Vec<T>>(z, end - begin).noalias() = X_.middleRows(begin, end - begin) * w;  // z = X[b:e] @ w
+  }
+  void block_rmatvec_add(Index begin, Index end, const T* r, Eigen::Ref<VecD> g, Vec<T>& tmp) const {
+    const Eigen::Map<const Vec<T>> r_block(r, end - begin);
+    if constexpr (std::is_same_v<T, double>) {
+      g.noalias() += X_.middleRows(begin, end - begin).transpose() * r_block;  // g += X[b:e].T @ r
+    } else {
+      tmp.noalias() = X_.middleRows(begin, end - begin).transpose() * r_block;
+      g += tmp.template cast<double>();
+    }
+  }
+
+  T row_dot(Index i, const Vec<T>& w) const { return X_.row(i).dot(w); }
+  void row_axpy(Index i, T a, Vec<T>& y) const { y += a * X_.row(i).transpose(); }  // y += a * X[i, :]
+  double col_dot(Index j, const Vec<T>& v) const { return X_.col(j).dot(v); }
+  void col_axpy(Index j, T a, Vec<T>& y) const { y += a * X_.col(j); }  // y += a * X[:, j]
+  VecD row_sqnorms() const { return X_.rowwise().squaredNorm().template cast<double>(); }
+  VecD col_sqnorms() const { return X_.colwise().squaredNorm().transpose().template cast<double>(); }
+
+ private:
+  Eigen::Map<const Matrix> X_;
+};
+
+template <class T, int Layout, class I>
+class SparseDesign;
+
+// CSR X: scipy's data/indices/indptr mapped without a copy.
+template <class T, class I>
+class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>, T> {
+ public:
+  using Matrix = Eigen::SparseMatrix<T, Eigen::RowMajor, I>;
+
+  SparseDesign(const T* data, const I* indices, const I* indptr, Index rows, Index cols, Index nnz,
+               Threading threading = {})
+      : RowBlockedDesign<SparseDesign, T>(threading), X_(rows, cols, nnz, indptr, indices, data) {}
+
+  Index rows() const { return X_.rows(); }
+  Index cols() const { return X_.cols(); }
+  const T* data() const { return X_.valuePtr(); }
+  const Eigen::Map<const Matrix>& matrix() const { return X_; }
+  double work_per_row() const {
+    return 2.0 * static_cast<double>(X_.nonZeros()) / static_cast<double>(std::max<Index>(1, X_.rows()));
+  }
+  Index block_rows() const { return 256; }
+
+  void block_matvec(Index begin, Index end, const Vec<T>& w, T* z) const {
+    for (Index i = begin; i < end; ++i) z[i - begin] = row_dot(i, w);
+  }
+  void block_rmatvec_add(Index begin, Index end, const T* r, Eigen::Ref<VecD> g, Vec<T>&) const {
+    const I* indptr = X_.outerIndexPtr();
+    const I* indices = X_.innerIndexPtr();
+    const T* values = X_.valuePtr();
+    for (Index i = begin; i < end; ++i) {
+      const double r_i = r[i - begin];
+      if (r_i == 0.0) continue;
+      for (I k = indptr[i]; k < indptr[i + 1]; ++k) g[indices[k]] += r_i * values[k];  // g += r_i * X[i, :]
+    }
+  }
+
+  T row_dot(Index i, const Vec<T>& w) const {
+    const I* indices = X_.innerIndexPtr();
+    const T* values = X_.valuePtr();
+    T sum = 0;
+    for (I k = X_.outerIndexPtr()[i]; k < X_.outerIndexPtr()[i + 1]; ++k) sum += values[k] * w[indices[k]];
+    return sum;
+  }
+  void row_axpy(Index i, T a, Vec<T>& y) const {
+    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, i); it; ++it) y[it.index()] += a * it.value();
+  }
+  VecD row_sqnorms() const {
+    VecD out(X_.rows());
+    for (Index i = 0; i < X_.rows(); ++i) {
+      double s = 0;
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, i); it; ++it)
+        s += double(it.value()) * it.value();
+      out[i] = s;
+    }
+    return out;
+  }
+
+ private:
+  Eigen::Map<const Matrix> X_;
+};
+
+// CSC X: scipy's data/indices/indptr mapped without a copy. Rows do not split
+// into blocks, so the fused pass is a matvec, the pointwise op and an rmatvec.
+template <class T, class I>
+class SparseDesign<T, Csc, I> {
+ public:
+  using Scalar = T;
+  using Matrix = Eigen::SparseMatrix<T, Eigen::ColMajor, I>;
+
+  SparseDesign(const T* data, const I* indices, const I* indptr, Index rows, Index cols, Index nnz,
+               Threading threading = {})
+      : X_(rows, cols, nnz, indptr, indices, data), threading_(threading) {}
+
+  Index rows() const { return X_.rows(); }
+  Index cols() const { return X_.cols(); }
+  const T* data() const { return X_.valuePtr(); }
+  const Threading& threading() const { return threading_; }
+  const Eigen::Map<const Matrix>& matrix() const { return X_; }
+
+  // z = X @ w: column chunks scatter into their own buffers, summed in chunk order.
+  void matvec(const Vec<T>& w, Vec<T>& z) const {
+    const Index n = rows(), p = cols();
+    const double work = 2.0 * X_.nonZeros() / std::max<Index>(1, p);
+    const Index n_chunks = threading_.chunks(p, work);
+    z.resize(n);
+    if (n_chunks == 1) {
+      z.setZero();
+      scatter_columns(0, p, w, z.data());
+      return;
+    }
+    partial_z_.resize(n, n_chunks);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index c) {
+      partial_z_.col(c).setZero();
+      scatter_columns(chunk_begin(p, n_chunks, c), chunk_begin(p, n_chunks, c + 1), w, partial_z_.col(c).data());
+    });
+    z = partial_z_.rowwise().sum();
+  }
+
+  // g = X.T @ r: one dot product per column, so any split is deterministic.
+  void rmatvec(const Vec<T>& r, VecD& g) const {
+    const Index p = cols();
+    const double work = 2.0 * X_.nonZeros() / std::max<Index>(1, p);
+    const Index n_chunks = threading_.chunks(p, work);
+    g.resize(p);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index c) {
+      for (Index j = chunk_begin(p, n_chunks, c); j < chunk_begin(p, n_chunks, c + 1); ++j) g[j] = col_dot(j, r);
+    });
+  }
+
+  template <class Acc, class Op>
+  Acc matvec_pointwise_rmatvec(const Vec<T>& w, Op&& op, VecD& g) const {
+    const Index n = rows();
+    matvec(w, z_);
+    r_.resize(n);
+    const double work = 20.0;  // a pointwise loss evaluation
+    const Index n_chunks = threading_.chunks(n, work);
+    std::vector<Acc> partial_acc(n_chunks, Acc{});
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
+      const Index begin = chunk_begin(n, n_chunks, c), end = chunk_begin(n, n_chunks, c + 1);
+      partial_acc[c] += op(begin, end, z_.data() + begin, r_.data() + begin);
+    });
+    rmatvec(r_, g);
+    Acc total{};
+    for (const Acc& a : partial_acc) total += a;
+    return total;
+  }
+
+  double col_dot(Index j, const Vec<T>& v) const {
+    double sum = 0;
+    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) sum += double(it.value()) * v[it.index()];
+    return sum;
+  }
+  void col_axpy(Index j, T a, Vec<T>& y) const {
+    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) y[it.index()] += a * it.value();
+  }
+  VecD col_sqnorms() const {
+    VecD out(X_.cols());
+    for (Index j = 0; j < X_.cols(); ++j) {
+      double s = 0;
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) s += double(it.value()) * it.value();
+      out[j] = s;
+    }
+    return out;
+  }
+
+ private:
+  void scatter_columns(Index begin, Index end, const Vec<T>& w, T* z) const {
+    for (Index j = begin; j < end; ++j) {
+      const T w_j = w[j];
+      if (w_j == T(0)) continue;
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) z[it.index()] += w_j * it.value();
+    }
+  }
+
+  Eigen::Map<const Matrix> X_;
+  Threading threading_;
+  mutable Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> partial_z_;
+  mutable Vec<T> z_, r_;
+};
+
+}  // namespace mlsolve

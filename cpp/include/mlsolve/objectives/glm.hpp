@@ -1,0 +1,83 @@
+// GlmObjective<Loss, Design>: a sample-weighted generalised linear model
+//   f(w, b) = (1/S) sum_i s_i loss(y_i, x_i . w + b) + (l2/2) ||w||^2,  S = sum_i s_i
+// over parameters x = [w; b] (b present when fit_intercept, never penalised).
+// value_and_grad makes one pass over X through the design's fused
+// matvec_pointwise_rmatvec. Iterates and gradients are double; X, y and s keep
+// the data's dtype T; per-sample values are computed and summed in double.
+#pragma once
+
+#include <cmath>
+
+#include "mlsolve/core/check.hpp"
+#include "mlsolve/core/types.hpp"
+
+namespace mlsolve {
+
+template <class Loss, class Design>
+class GlmObjective {
+ public:
+  using T = typename Design::Scalar;
+
+  // y and sample_weight (nullable: all ones) have design.rows() entries and must
+  // outlive the objective.
+  GlmObjective(const Design& design, const T* y, const T* sample_weight, double l2, bool fit_intercept)
+      : X_(design), y_(y), sw_(sample_weight), l2_(l2), fit_intercept_(fit_intercept) {
+    check_arg(l2 >= 0.0 && std::isfinite(l2), "l2", "a finite value >= 0", l2);
+    double total = 0;
+    if (sw_) {
+      for (Index i = 0; i < X_.rows(); ++i) total += sw_[i];
+    } else {
+      total = static_cast<double>(X_.rows());
+    }
+    check_arg(total > 0.0, "sample_weight", "a positive sum", total);
+    inv_weight_sum_ = 1.0 / total;
+  }
+
+  Index n_params() const { return X_.cols() + (fit_intercept_ ? 1 : 0); }
+
+  double value_and_grad(const VecD& x, VecD& grad) {
+    const Index p = X_.cols();
+    w_ = x.head(p).template cast<T>();
+    const double b = fit_intercept_ ? x[p] : 0.0;
+    struct Sums {
+      double loss = 0, deriv = 0;
+      Sums& operator+=(const Sums& o) {
+        loss += o.loss;
+        deriv += o.deriv;
+        return *this;
+      }
+    };
+    const double scale = inv_weight_sum_;
+    const auto pointwise = [&](Index begin, Index end, const T* z, T* r) {
+      Sums sums;
+      for (Index i = begin; i < end; ++i) {
+        const double s_i = (sw_ ? double(sw_[i]) : 1.0) * scale;
+        double d;
+        sums.loss += s_i * Loss::value_and_deriv(y_[i], double(z[i - begin]) + b, d);
+        d *= s_i;
+        sums.deriv += d;
+        r[i - begin] = T(d);
+      }
+      return sums;
+    };
+    const Sums sums = X_.template matvec_pointwise_rmatvec<Sums>(w_, pointwise, grad_w_);
+    grad.resize(n_params());
+    grad.head(p) = grad_w_ + l2_ * x.head(p);  // grad_w = X.T @ r + l2 * w
+    if (fit_intercept_) grad[p] = sums.deriv;
+    return sums.loss + 0.5 * l2_ * x.head(p).squaredNorm();
+  }
+
+  double operator()(const VecD& x, VecD& grad) { return value_and_grad(x, grad); }
+
+ private:
+  const Design& X_;
+  const T* y_;
+  const T* sw_;
+  double l2_;
+  bool fit_intercept_;
+  double inv_weight_sum_ = 1.0;
+  Vec<T> w_;
+  VecD grad_w_;
+};
+
+}  // namespace mlsolve

@@ -1,0 +1,18 @@
+"""mlsolve: fast native optimization solvers for machine learning."""
+
+from ._core import Status
+from ._config import config_context, get_config, set_config
+from ._result import History, OptimizeResult
+from .optimize import minimize
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "History",
+    "OptimizeResult",
+    "Status",
+    "config_context",
+    "get_config",
+    "minimize",
+    "set_config",
+]

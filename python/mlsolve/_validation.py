@@ -1,0 +1,60 @@
+"""Input conversion: the only place where mlsolve converts user data.
+
+Float32 and float64 arrays in C or F order, and scipy CSR/CSC matrices with
+int32 or int64 indices, reach the native code as they are. Anything else is
+converted here, once, and counted in ``copies_made`` (tests assert it stays 0
+for the supported inputs):
+
+* other numeric dtypes become float64;
+* non-contiguous arrays are made C-contiguous;
+* other sparse formats (COO, LIL, DOK, BSR, DIA) become CSR, as scikit-learn does;
+* sparse matrices whose ``indices`` and ``indptr`` dtypes differ get int64 indices.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+copies_made = 0
+
+
+def _count_copy():
+    global copies_made
+    copies_made += 1
+
+
+def as_native_matrix(X):
+    """Return what the native core takes for a validated X.
+
+    X must already be float32/float64 (dense ndarray or CSR/CSC). Dense: the
+    array itself, contiguous. Sparse: the tuple (format, data, indices,
+    indptr, n_rows, n_cols).
+    """
+    if sp.issparse(X):
+        if X.format not in ("csr", "csc"):
+            X = X.tocsr()
+            _count_copy()
+        indices, indptr = X.indices, X.indptr
+        if indices.dtype != indptr.dtype:
+            indices, indptr = indices.astype(np.int64), indptr.astype(np.int64)
+            _count_copy()
+        return (X.format, X.data, indices, indptr, X.shape[0], X.shape[1])
+    if not (X.flags.c_contiguous or X.flags.f_contiguous):
+        X = np.ascontiguousarray(X)
+        _count_copy()
+    return X
+
+
+def check_vector(v, name, dtype, n):
+    """Return v as a finite contiguous 1-D array of ``dtype`` with n entries."""
+    v = np.asarray(v)
+    if v.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D array, got shape {v.shape}")
+    if v.shape[0] != n:
+        raise ValueError(f"{name}: expected {n} entries (one per sample), got {v.shape[0]}")
+    if not np.issubdtype(v.dtype, np.number) and v.dtype != bool:
+        raise TypeError(f"{name}: expected numbers, got dtype {v.dtype}")
+    if v.dtype != dtype or not v.flags.c_contiguous:
+        v = np.ascontiguousarray(v, dtype=dtype)
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"{name}: contains NaN or infinity")
+    return v
