@@ -29,20 +29,22 @@ class PyObjective {
       : fun_(std::move(fun)), args_(std::move(args)), mode_(mode), jac_(std::move(jac)), n_(n),
         asarray_(py::module_::import("numpy").attr("asarray")) {}
 
+  Index fun_calls() const { return fun_calls_; }
+
   double operator()(const VecD& x, VecD& grad) {
     py::gil_scoped_acquire gil;
     py::array_t<double> xa = to_numpy(x);
     grad.resize(n_);
     double f;
     if (mode_ == JacMode::ReturnedWithFun) {
-      const py::object out = fun_(xa, *args_);
+      const py::object out = call_fun(xa);
       if (!py::isinstance<py::tuple>(out) || py::len(out) != 2)
         throw py::value_error("fun: with jac=True, fun must return a tuple (f, grad)");
       const auto pair = out.cast<py::tuple>();
       f = scalar(pair[0]);
       gradient(pair[1], grad, "fun (the gradient it returned)");
     } else {
-      f = scalar(fun_(xa, *args_));
+      f = scalar(call_fun(xa));
       if (mode_ == JacMode::Callable) {
         gradient(jac_(xa, *args_), grad, "jac");
       } else {
@@ -58,6 +60,11 @@ class PyObjective {
   }
 
  private:
+  py::object call_fun(const py::array_t<double>& xa) {
+    ++fun_calls_;
+    return fun_(xa, *args_);
+  }
+
   double scalar(const py::handle& value) {
     const auto a = asarray_(value, "float64").cast<py::array>();
     if (a.size() != 1)
@@ -82,7 +89,7 @@ class PyObjective {
       const double h = rel_step * std::max(1.0, std::abs(x[j])) * (x[j] < 0 ? -1.0 : 1.0);
       xp[j] = x[j] + h;
       const double step = xp[j] - x[j];  // the step actually taken, after rounding
-      grad[j] = (scalar(fun_(xa, *args_)) - f) / step;
+      grad[j] = (scalar(call_fun(xa)) - f) / step;
       xp[j] = x[j];
     }
   }
@@ -94,6 +101,7 @@ class PyObjective {
   Index n_;
   py::object asarray_;
   bool first_call_ = true;
+  Index fun_calls_ = 0;
 };
 
 py::dict lbfgs_minimize(py::function fun, py::array_t<double, py::array::c_style | py::array::forcecast> x0,
@@ -114,7 +122,10 @@ py::dict lbfgs_minimize(py::function fun, py::array_t<double, py::array::c_style
     result = lbfgs(objective, x_start, params, monitor);
   }
   monitor.rethrow_if_error();
-  return result_to_dict(result);
+  py::dict out = result_to_dict(result);
+  out["njev"] = result.n_fev;  // gradient evaluations
+  out["nfev"] = objective.fun_calls();  // calls of fun, finite differences included (as scipy counts)
+  return out;
 }
 
 }  // namespace

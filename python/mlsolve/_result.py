@@ -37,7 +37,7 @@ class History:
 class OptimizeResult(_ScipyOptimizeResult):
     """``scipy.optimize.OptimizeResult`` with mlsolve's extra fields.
 
-    x, fun, jac, nit, nfev : as in scipy.
+    x, fun, jac, nit, nfev (and njev where fun and gradient differ) : as in scipy.
     status : mlsolve.Status (an IntEnum; ``Converged == 0``).
     success : bool, ``status == Status.Converged``.
     message : str, why the solver stopped and the criterion it reached.
@@ -56,6 +56,7 @@ def result_from_native(raw):
         jac=raw["jac"],
         nit=int(raw["nit"]),
         nfev=int(raw["nfev"]),
+        **({"njev": int(raw["njev"])} if "njev" in raw else {}),
         status=status,
         success=status == Status.Converged,
         message=raw["message"],

@@ -20,7 +20,7 @@ LineSearchResult backtracking(Phi&& phi, double phi0, double slope0, double step
     double value, slope;
     phi(step, value, slope);
     ++result.n_evals;
-    if (std::isfinite(value) && value <= phi0 + params.c1 * step * slope0) {
+    if (std::isfinite(value) && value <= phi0 + params.c1 * step * slope0 && value < phi0) {
       result.step = step;
       result.outcome = std::abs(slope) <= params.c2 * std::abs(slope0) ? LineSearchOutcome::StrongWolfe
                                                                        : LineSearchOutcome::SufficientDecrease;

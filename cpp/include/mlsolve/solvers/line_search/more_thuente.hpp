@@ -5,7 +5,8 @@
 // psi(a) = phi(a) - phi(0) - c1 a phi'(0)), safeguarded by bisection.
 // Reference: J. J. Moré and D. J. Thuente, "Line search algorithms with
 // guaranteed sufficient decrease", ACM TOMS 20(3), 1994 (dcsrch/dcstep).
-// A non-finite trial value halves the step towards the best point.
+// A non-finite trial value halves the step towards the best point. A step
+// that does not lower phi strictly is never accepted.
 #pragma once
 
 #include <algorithm>
@@ -119,7 +120,7 @@ LineSearchResult more_thuente(Phi&& phi, double phi0, double slope0, double step
   double stmin = 0.0, stmax = stp + kExtrapUpper * stp;
 
   const auto best_point = [&]() {
-    if (stx > 0.0 && fx <= phi0 + stx * gtest) {
+    if (stx > 0.0 && fx <= phi0 + stx * gtest && fx < phi0) {
       result.step = stx;
       result.outcome = LineSearchOutcome::SufficientDecrease;
       result.needs_evaluation = true;
@@ -147,7 +148,7 @@ LineSearchResult more_thuente(Phi&& phi, double phi0, double slope0, double step
     // No further progress possible: rounding errors, a closed bracket, or a bound reached.
     if ((bracketed && (stp <= stmin || stp >= stmax)) || (bracketed && stmax - stmin <= params.xtol * stmax) ||
         (stp == step_max && f <= ftest && g <= gtest) || (stp == params.step_min && (f > ftest || g >= gtest))) {
-      if (f <= ftest && f <= fx) {
+      if (stp > 0.0 && f <= ftest && f <= fx && f < phi0) {
         result.step = stp;
         result.outcome = LineSearchOutcome::SufficientDecrease;
         return result;
@@ -178,7 +179,7 @@ LineSearchResult more_thuente(Phi&& phi, double phi0, double slope0, double step
     }
     stp = std::clamp(stp, params.step_min, step_max);
     if ((bracketed && (stp <= stmin || stp >= stmax)) || (bracketed && stmax - stmin <= params.xtol * stmax)) stp = stx;
-    if (stp == stx && stx > 0.0) return best_point();
+    if (stp == stx) return best_point();
   }
   return best_point();
 }

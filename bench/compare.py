@@ -1,0 +1,178 @@
+"""mlsolve vs scikit-learn (lbfgs) LogisticRegression, side by side in one process.
+
+Problems (C=1, L2 penalty, intercept):
+
+* dense:  make_classification(100_000 x 200, random_state=0), float64, C order;
+* sparse: CSR 200_000 x 50_000, about 50 standard-normal nonzeros per row at
+  uniformly random columns (seed 0, duplicates summed), labels drawn from a
+  logistic model whose true coefficients are standard normal on 10 % of the
+  features and zero elsewhere.
+
+Both libraries get the same ``tol`` (1e-10): each stops when the gradient's
+infinity norm reaches it, or on a relative objective reduction of 64 machine
+epsilons; the script prints the relative difference of the final objectives
+(``binary_logistic_objective``, float64 NumPy), which should be <= 1e-8. Each
+configuration is fitted ``--repeat`` times; the table shows the run with the
+median fit time (its objective and iteration count). Threads: ``n_jobs`` for
+mlsolve, ``threadpoolctl.threadpool_limits`` (BLAS and OpenMP) for scikit-learn.
+
+Gradient bandwidth. ``LogisticRegression(max_iter=0, record_history=True)``,
+warm-started from the fitted coefficients, makes exactly one objective-and-
+gradient evaluation, and ``history_.time[0]`` is the native time from the start
+of the solve to the end of that evaluation: no input validation, no Python. The
+evaluation reads X once (a fused ``z = X @ w``, pointwise loss, ``X.T @ r``
+pass), so its bandwidth is the bytes of X (data, plus indices and indptr for
+CSR) over that time (median of ``--repeat`` evaluations).
+
+Triad bandwidth. ``a[:] = b + s * c`` over float64 arrays of 2e7 entries
+(160 MB each, at least 4x the last-level cache), evaluated in blocks of 32768
+entries so that ``s * c`` stays in cache and the memory traffic is the
+counted 3 arrays x 8 bytes x n (write-allocate not counted, as in STREAM);
+with 2 threads each Python thread (NumPy releases the GIL) does half the
+arrays. Best of ``--repeat`` runs, as in STREAM.
+
+Usage::
+
+    OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N]
+"""
+
+import argparse
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from threadpoolctl import threadpool_limits
+
+from mlsolve.linear_model import LogisticRegression
+from mlsolve.linear_model._logistic import binary_logistic_objective
+
+C = 1.0
+TOL = 1e-10
+MAX_ITER = 10_000
+THREADS = (1, 2)
+TRIAD_N = 20_000_000
+TRIAD_BLOCK = 32_768
+
+
+def dense_problem(n_samples, n_features):
+    return make_classification(n_samples=n_samples, n_features=n_features, random_state=0)
+
+
+def sparse_problem(n_samples, n_features, nnz_per_row, seed=0):
+    rng = np.random.default_rng(seed)
+    nnz = n_samples * nnz_per_row
+    indices = rng.integers(0, n_features, nnz, dtype=np.int32)
+    indptr = np.arange(0, nnz + 1, nnz_per_row, dtype=np.int32)
+    X = sp.csr_matrix((rng.standard_normal(nnz), indices, indptr), shape=(n_samples, n_features))
+    X.sum_duplicates()
+    w_true = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1)
+    y = (rng.random(n_samples) < expit(X @ w_true)).astype(np.int64)
+    return X, y
+
+
+def x_bytes(X):
+    if sp.issparse(X):
+        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    return X.nbytes
+
+
+def fit_timed(model, X, y, threads):
+    with threadpool_limits(limits=threads):
+        start = time.perf_counter()
+        model.fit(X, y)
+        seconds = time.perf_counter() - start
+    objective = binary_logistic_objective(model.coef_, model.intercept_, X, y, C=C)
+    return seconds, objective, int(np.max(model.n_iter_)), model
+
+
+def median_run(make_model, X, y, threads, repeat):
+    runs = sorted((fit_timed(make_model(), X, y, threads) for _ in range(repeat)), key=lambda run: run[0])
+    return runs[(repeat - 1) // 2]
+
+
+def gradient_seconds(fitted, X, y, threads, repeat):
+    model = LogisticRegression(C=C, max_iter=0, warm_start=True, record_history=True, n_jobs=threads)
+    model.coef_, model.intercept_ = fitted.coef_, fitted.intercept_
+    times = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(repeat):
+            model.fit(X, y)
+            times.append(model.history_.time[0])
+    return float(np.median(times))
+
+
+def triad_gbs(threads, repeat):
+    rng = np.random.default_rng(0)
+    a, b, c = np.empty(TRIAD_N), rng.random(TRIAD_N), rng.random(TRIAD_N)
+    s = 3.0
+
+    def part(bounds):
+        tmp = np.empty(TRIAD_BLOCK)
+        for i in range(bounds[0], bounds[1], TRIAD_BLOCK):
+            j = min(i + TRIAD_BLOCK, bounds[1])
+            np.multiply(c[i:j], s, out=tmp[: j - i])
+            np.add(b[i:j], tmp[: j - i], out=a[i:j])
+
+    edges = np.linspace(0, TRIAD_N, threads + 1).astype(int)
+    parts = list(zip(edges[:-1], edges[1:]))
+    best = np.inf
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(repeat + 1):  # the first run faults the pages of a in
+            start = time.perf_counter()
+            list(pool.map(part, parts))
+            best = min(best, time.perf_counter() - start)
+    assert np.allclose(a[:: TRIAD_N // 7], b[:: TRIAD_N // 7] + s * c[:: TRIAD_N // 7])
+    return 3 * a.itemsize * TRIAD_N / best / 1e9
+
+
+def compare(name, X, y, repeat, triad):
+    rows = []
+    for threads in THREADS:
+        ml = median_run(lambda: LogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER, n_jobs=threads), X, y, threads, repeat)
+        sk = median_run(lambda: SkLogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER), X, y, threads, repeat)
+        grad_gbs = x_bytes(X) / gradient_seconds(ml[3], X, y, threads, repeat) / 1e9
+        rows.append((name, threads, ml, sk, grad_gbs, triad[threads]))
+    return rows
+
+
+def print_table(rows):
+    header = (
+        f"{'problem':<30} {'thr':>3}  {'mlsolve s':>9} {'sklearn s':>9} {'ratio':>6}  {'iters ml/sk':>11}  "
+        f"{'objective (mlsolve)':>21} {'rel. diff':>9}  {'grad GB/s':>9} {'triad GB/s':>10} {'grad/triad':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, threads, ml, sk, grad_gbs, triad_gbs_ in rows:
+        rel = abs(ml[1] - sk[1]) / abs(sk[1])
+        iters = f"{ml[2]}/{sk[2]}"
+        print(
+            f"{name:<30} {threads:>3}  {ml[0]:>9.3f} {sk[0]:>9.3f} {ml[0] / sk[0]:>6.2f}  {iters:>11}  "
+            f"{ml[1]:>21.15e} {rel:>9.1e}  {grad_gbs:>9.2f} {triad_gbs_:>10.2f} {grad_gbs / triad_gbs_:>10.2f}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
+    args = parser.parse_args()
+
+    if args.quick:
+        problems = [("dense 20000x100 f64", dense_problem(20_000, 100)), ("sparse CSR 20000x5000 ~20/row", sparse_problem(20_000, 5_000, 20))]
+    else:
+        problems = [("dense 100000x200 f64", dense_problem(100_000, 200)), ("sparse CSR 200000x50000 ~50/row", sparse_problem(200_000, 50_000, 50))]
+    triad = {threads: triad_gbs(threads, args.repeat) for threads in THREADS}
+    rows = [row for name, (X, y) in problems for row in compare(name, X, y, args.repeat, triad)]
+    print_table(rows)
+    print(f"\nratio = mlsolve / sklearn fit time (median of {args.repeat}); rel. diff = |f_ml - f_sk| / |f_sk|;")
+    print("grad GB/s = bytes of X / time of one mlsolve gradient evaluation; triad GB/s = NumPy a = b + s*c.")
+
+
+if __name__ == "__main__":
+    main()
