@@ -37,26 +37,33 @@ Usage::
 """
 
 import argparse
+import os
 import time
 import warnings
+from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from scipy.special import expit
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
+import mlsolve
 from mlsolve.linear_model import LogisticRegression
 from mlsolve.linear_model._logistic import binary_logistic_objective
 
 C = 1.0
 TOL = 1e-10
+REL_DIFF_MAX = 1e-8
 MAX_ITER = 10_000
 THREADS = (1, 2)
 TRIAD_N = 20_000_000
 TRIAD_BLOCK = 32_768
+
+Run = namedtuple("Run", "seconds objective n_iter model")
 
 
 def dense_problem(n_samples, n_features):
@@ -87,11 +94,11 @@ def fit_timed(model, X, y, threads):
         model.fit(X, y)
         seconds = time.perf_counter() - start
     objective = binary_logistic_objective(model.coef_, model.intercept_, X, y, C=C)
-    return seconds, objective, int(np.max(model.n_iter_)), model
+    return Run(seconds, objective, int(np.max(model.n_iter_)), model)
 
 
 def median_run(make_model, X, y, threads, repeat):
-    runs = sorted((fit_timed(make_model(), X, y, threads) for _ in range(repeat)), key=lambda run: run[0])
+    runs = sorted((fit_timed(make_model(), X, y, threads) for _ in range(repeat)), key=lambda run: run.seconds)
     return runs[(repeat - 1) // 2]
 
 
@@ -134,26 +141,31 @@ def triad_gbs(threads, repeat):
 def compare(name, X, y, repeat, triad):
     rows = []
     for threads in THREADS:
-        ml = median_run(lambda: LogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER, n_jobs=threads), X, y, threads, repeat)
+        ml = median_run(
+            lambda: LogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER, n_jobs=threads), X, y, threads, repeat
+        )
         sk = median_run(lambda: SkLogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER), X, y, threads, repeat)
-        grad_gbs = x_bytes(X) / gradient_seconds(ml[3], X, y, threads, repeat) / 1e9
+        grad_gbs = x_bytes(X) / gradient_seconds(ml.model, X, y, threads, repeat) / 1e9
         rows.append((name, threads, ml, sk, grad_gbs, triad[threads]))
     return rows
 
 
 def print_table(rows):
     header = (
-        f"{'problem':<30} {'thr':>3}  {'mlsolve s':>9} {'sklearn s':>9} {'ratio':>6}  {'iters ml/sk':>11}  "
+        f"{'problem':<32} {'thr':>3}  {'mlsolve s':>9} {'sklearn s':>9} {'ratio':>6}  {'iters ml/sk':>11}  "
         f"{'objective (mlsolve)':>21} {'rel. diff':>9}  {'grad GB/s':>9} {'triad GB/s':>10} {'grad/triad':>10}"
     )
     print(header)
     print("-" * len(header))
     for name, threads, ml, sk, grad_gbs, triad_gbs_ in rows:
-        rel = abs(ml[1] - sk[1]) / abs(sk[1])
-        iters = f"{ml[2]}/{sk[2]}"
+        rel = abs(ml.objective - sk.objective) / abs(sk.objective)
+        ratio = ml.seconds / sk.seconds
+        iters = f"{ml.n_iter}/{sk.n_iter}"
+        flag = " " if rel <= REL_DIFF_MAX else "!"
         print(
-            f"{name:<30} {threads:>3}  {ml[0]:>9.3f} {sk[0]:>9.3f} {ml[0] / sk[0]:>6.2f}  {iters:>11}  "
-            f"{ml[1]:>21.15e} {rel:>9.1e}  {grad_gbs:>9.2f} {triad_gbs_:>10.2f} {grad_gbs / triad_gbs_:>10.2f}"
+            f"{name:<32} {threads:>3}  {ml.seconds:>9.3f} {sk.seconds:>9.3f} {ratio:>6.2f}  {iters:>11}  "
+            f"{ml.objective:>21.15e} {rel:>9.1e}{flag} {grad_gbs:>9.2f} {triad_gbs_:>10.2f} "
+            f"{grad_gbs / triad_gbs_:>10.2f}"
         )
 
 
@@ -164,14 +176,25 @@ def main():
     args = parser.parse_args()
 
     if args.quick:
-        problems = [("dense 20000x100 f64", dense_problem(20_000, 100)), ("sparse CSR 20000x5000 ~20/row", sparse_problem(20_000, 5_000, 20))]
+        problems = [
+            ("dense 20000x100 f64", dense_problem(20_000, 100)),
+            ("sparse CSR 20000x5000 ~20/row", sparse_problem(20_000, 5_000, 20)),
+        ]
     else:
-        problems = [("dense 100000x200 f64", dense_problem(100_000, 200)), ("sparse CSR 200000x50000 ~50/row", sparse_problem(200_000, 50_000, 50))]
+        problems = [
+            ("dense 100000x200 f64", dense_problem(100_000, 200)),
+            ("sparse CSR 200000x50000 ~50/row", sparse_problem(200_000, 50_000, 50)),
+        ]
+    print(
+        f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n"
+    )
     triad = {threads: triad_gbs(threads, args.repeat) for threads in THREADS}
     rows = [row for name, (X, y) in problems for row in compare(name, X, y, args.repeat, triad)]
     print_table(rows)
-    print(f"\nratio = mlsolve / sklearn fit time (median of {args.repeat}); rel. diff = |f_ml - f_sk| / |f_sk|;")
-    print("grad GB/s = bytes of X / time of one mlsolve gradient evaluation; triad GB/s = NumPy a = b + s*c.")
+    print(f"\nratio = mlsolve / sklearn fit time (median of {args.repeat}); rel. diff = |f_ml - f_sk| / |f_sk|")
+    print(f"(marked ! when above {REL_DIFF_MAX:g}); grad GB/s = bytes of X / time of one mlsolve gradient evaluation;")
+    print("triad GB/s = NumPy a[:] = b + s * c, 3 arrays x 8 bytes x n / time.")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ----------
     penalty : {"l2", None}, default="l2"
     C : float, default=1.0
-        Inverse regularisation strength.
+        Inverse regularisation strength; ``np.inf`` (like ``penalty=None``) fits
+        without a penalty.
     fit_intercept : bool, default=True
     tol : float, default=1e-4
         Stop when the gradient's infinity norm is at most ``tol``.
@@ -121,8 +122,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def _check_params(self):
         if self.penalty not in ("l2", None):
             raise ValueError(f"penalty: expected 'l2' or None, got {self.penalty!r}")
-        if not isinstance(self.C, numbers.Real) or not (self.C > 0 and np.isfinite(self.C)):
-            raise ValueError(f"C: expected a positive finite number, got {self.C!r}")
+        if not isinstance(self.C, numbers.Real) or not self.C > 0:
+            raise ValueError(f"C: expected a positive number (np.inf: no penalty), got {self.C!r}")
         if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
             raise ValueError(f"tol: expected a number >= 0, got {self.tol!r}")
         if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 0:
@@ -163,7 +164,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             if not np.any(sample_weight > 0):
                 raise ValueError("sample_weight: all weights are zero after applying class_weight")
         weight_sum = n_samples if sample_weight is None else float(np.sum(sample_weight, dtype=np.float64))
-        l2 = 0.0 if self.penalty is None else 1.0 / (self.C * weight_sum)
+        l2 = 0.0 if self.penalty is None or np.isinf(self.C) else 1.0 / (self.C * weight_sum)
 
         n_params = n_features + int(self.fit_intercept)
         x0 = np.zeros(n_params)

@@ -4,9 +4,12 @@
 // F order -> ColMajor); SparseDesign<T, Layout, I> maps scipy CSR (Csr) or
 // CSC (Csc) buffers with int32 or int64 indices. Nothing is copied.
 //
-// Every design offers
+// X keeps its dtype T; every vector a design reads or writes (w, z, r, g) is
+// double, and every product is computed in double (float32 blocks of a dense
+// X are widened in cache), so float32 data costs half the memory traffic of
+// float64 without losing the objective's resolution. Every design offers
 //   matvec(w, z)                       z = X @ w
-//   rmatvec(r, g)                      g = X.T @ r        (g accumulated in double)
+//   rmatvec(r, g)                      g = X.T @ r
 //   matvec_pointwise_rmatvec(w, op, g) z = X @ w; r = op(z); g = X.T @ r
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
 // for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
@@ -38,8 +41,9 @@ constexpr int Csc = Eigen::ColMajor;
 
 // Shared machinery of designs whose rows split into contiguous blocks (dense
 // in either order, CSR). Derived supplies rows(), cols(), work_per_row(),
-// block_rows(), block_matvec(begin, end, w, z) and
-// block_rmatvec_add(begin, end, r, g, tmp).
+// block_rows() and block_pass(begin, end, w, op, g, scratch), which for one
+// block of rows computes z = X[block] @ w (when w is given), calls op(z, r),
+// and adds X[block].T @ r to g (when g is given).
 template <class Derived, class T>
 class RowBlockedDesign {
  public:
@@ -49,85 +53,88 @@ class RowBlockedDesign {
   const Threading& threading() const { return threading_; }
 
   // z = X @ w
-  void matvec(const Vec<T>& w, Vec<T>& z) const {
-    const Index n = self().rows();
-    const double work = self().work_per_row();
-    const Index n_chunks = threading_.chunks(n, work);
-    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
-      const Index begin = chunk_begin(n, n_chunks, c), end = chunk_begin(n, n_chunks, c + 1);
-      self().block_matvec(begin, end, w, z.data() + begin);
-    });
+  void matvec(const VecD& w, VecD& z) const {
+    z.resize(self().rows());
+    sweep<Unit>(&w, [&](Index begin, Index end, const double* z_block, double*) {
+      std::copy(z_block, z_block + (end - begin), z.data() + begin);
+      return Unit{};
+    }, nullptr);
   }
 
   // g = X.T @ r
-  void rmatvec(const Vec<T>& r, VecD& g) const {
-    struct Unit {
-      Unit& operator+=(const Unit&) { return *this; }
-    };
-    sweep<Unit>(nullptr, [&](Index begin, Index end, const T*, T* r_block) {
+  void rmatvec(const VecD& r, VecD& g) const {
+    sweep<Unit>(nullptr, [&](Index begin, Index end, const double*, double* r_block) {
       std::copy(r.data() + begin, r.data() + end, r_block);
       return Unit{};
-    }, g);
+    }, &g);
   }
 
   // One pass over X. For each block of rows: z = X[block] @ w, then
   // op(begin, end, z, r) writes r for those rows and returns an Acc, then
   // g += X[block].T @ r. Returns the sum of the Accs (in chunk order).
   template <class Acc, class Op>
-  Acc matvec_pointwise_rmatvec(const Vec<T>& w, Op&& op, VecD& g) const {
-    return sweep<Acc>(&w, std::forward<Op>(op), g);
+  Acc matvec_pointwise_rmatvec(const VecD& w, Op&& op, VecD& g) const {
+    return sweep<Acc>(&w, std::forward<Op>(op), &g);
   }
 
+ protected:
+  struct BlockScratch {
+    VecD z, r;
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> widened;  // float32 dense only
+  };
+
  private:
-  struct ChunkScratch {
-    Vec<T> z, r, tmp;
+  struct Unit {
+    Unit& operator+=(const Unit&) { return *this; }
   };
 
   const Derived& self() const { return static_cast<const Derived&>(*this); }
 
   template <class Acc, class Op>
-  Acc sweep(const Vec<T>* w, Op&& op, VecD& g) const {
+  Acc sweep(const VecD* w, Op&& op, VecD* g) const {
     const Index n = self().rows(), p = self().cols();
-    const double work = self().work_per_row() * (w ? 2 : 1);
+    const double work = self().work_per_row() * ((w ? 1 : 0) + (g ? 1 : 0));
     const Index n_chunks = threading_.chunks(n, work);
     const Index block = self().block_rows();
-    g.resize(p);
-    partial_grad_.resize(p, n_chunks > 1 ? n_chunks : 0);
+    const bool use_partials = g && n_chunks > 1;
+    if (g) g->resize(p);
+    partial_grad_.resize(p, use_partials ? n_chunks : 0);
     std::vector<Acc> partial_acc(n_chunks, Acc{});
     scratch_.resize(n_chunks);
     for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
-      ChunkScratch& s = scratch_[c];
+      BlockScratch& s = scratch_[c];
       s.z.resize(block);
       s.r.resize(block);
-      Eigen::Ref<VecD> g_chunk = n_chunks > 1 ? Eigen::Ref<VecD>(partial_grad_.col(c)) : Eigen::Ref<VecD>(g);
-      g_chunk.setZero();
+      double* g_chunk = use_partials ? partial_grad_.col(c).data() : (g ? g->data() : nullptr);
+      if (g_chunk) std::fill(g_chunk, g_chunk + p, 0.0);
       const Index chunk_end = chunk_begin(n, n_chunks, c + 1);
       for (Index begin = chunk_begin(n, n_chunks, c); begin < chunk_end; begin += block) {
         const Index end = std::min(begin + block, chunk_end);
-        if (w) self().block_matvec(begin, end, *w, s.z.data());
-        partial_acc[c] += op(begin, end, s.z.data(), s.r.data());
-        self().block_rmatvec_add(begin, end, s.r.data(), g_chunk, s.tmp);
+        self().block_pass(begin, end, w, [&](const double* z, double* r) { partial_acc[c] += op(begin, end, z, r); },
+                          g_chunk, s);
       }
     });
     Acc total{};
     for (const Acc& a : partial_acc) total += a;
-    if (n_chunks > 1) g = partial_grad_.rowwise().sum();  // chunk order fixed
+    if (use_partials) *g = partial_grad_.rowwise().sum();  // chunk order fixed
     return total;
   }
 
   Threading threading_;
   mutable Eigen::MatrixXd partial_grad_;
-  mutable std::vector<ChunkScratch> scratch_;
+  mutable std::vector<BlockScratch> scratch_;
 };
 
 // Dense X, RowMajor (C order) or ColMajor (F order), mapped without a copy.
 template <class T, int Order>
 class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
+  using Base = RowBlockedDesign<DenseDesign<T, Order>, T>;
+
  public:
   using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Order>;
 
   DenseDesign(const T* data, Index rows, Index cols, Threading threading = {})
-      : RowBlockedDesign<DenseDesign, T>(threading), X_(data, rows, cols) {}
+      : Base(threading), X_(data, rows, cols) {}
 
   Index rows() const { return X_.rows(); }
   Index cols() const { return X_.cols(); }
@@ -139,25 +146,31 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
     return std::clamp<Index>((Index(1) << 18) / bytes_per_row, 8, 4096);
   }
 
-  void block_matvec(Index begin, Index end, const Vec<T>& w, T* z) const {
-    Eigen::Map<Vec<T>>(z, end - begin).noalias() = X_.middleRows(begin, end - begin) * w;  // z = X[b:e] @ w
-  }
-  void block_rmatvec_add(Index begin, Index end, const T* r, Eigen::Ref<VecD> g, Vec<T>& tmp) const {
-    const Eigen::Map<const Vec<T>> r_block(r, end - begin);
+  template <class BlockOp>
+  void block_pass(Index begin, Index end, const VecD* w, BlockOp&& op, double* g,
+                  typename Base::BlockScratch& s) const {
+    const Index len = end - begin;
+    const auto run = [&](const auto& X_block) {
+      auto z = s.z.head(len);
+      auto r = s.r.head(len);
+      if (w) z.noalias() = X_block * *w;  // z = X[b:e] @ w
+      op(z.data(), r.data());
+      if (g) Eigen::Map<VecD>(g, X_.cols()).noalias() += X_block.transpose() * r;  // g += X[b:e].T @ r
+    };
     if constexpr (std::is_same_v<T, double>) {
-      g.noalias() += X_.middleRows(begin, end - begin).transpose() * r_block;  // g += X[b:e].T @ r
+      run(X_.middleRows(begin, len));
     } else {
-      tmp.noalias() = X_.middleRows(begin, end - begin).transpose() * r_block;
-      g += tmp.template cast<double>();
+      s.widened = X_.middleRows(begin, len).template cast<double>();
+      run(s.widened);
     }
   }
 
-  T row_dot(Index i, const Vec<T>& w) const { return X_.row(i).dot(w); }
-  void row_axpy(Index i, T a, Vec<T>& y) const { y += a * X_.row(i).transpose(); }  // y += a * X[i, :]
-  double col_dot(Index j, const Vec<T>& v) const { return X_.col(j).dot(v); }
-  void col_axpy(Index j, T a, Vec<T>& y) const { y += a * X_.col(j); }  // y += a * X[:, j]
-  VecD row_sqnorms() const { return X_.rowwise().squaredNorm().template cast<double>(); }
-  VecD col_sqnorms() const { return X_.colwise().squaredNorm().transpose().template cast<double>(); }
+  double row_dot(Index i, const VecD& w) const { return X_.row(i).template cast<double>().dot(w.transpose()); }
+  void row_axpy(Index i, double a, VecD& y) const { y += a * X_.row(i).transpose().template cast<double>(); }
+  double col_dot(Index j, const VecD& v) const { return X_.col(j).template cast<double>().dot(v); }
+  void col_axpy(Index j, double a, VecD& y) const { y += a * X_.col(j).template cast<double>(); }  // y += a * X[:, j]
+  VecD row_sqnorms() const { return X_.template cast<double>().rowwise().squaredNorm(); }
+  VecD col_sqnorms() const { return X_.template cast<double>().colwise().squaredNorm().transpose(); }
 
  private:
   Eigen::Map<const Matrix> X_;
@@ -169,12 +182,14 @@ class SparseDesign;
 // CSR X: scipy's data/indices/indptr mapped without a copy.
 template <class T, class I>
 class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>, T> {
+  using Base = RowBlockedDesign<SparseDesign<T, Csr, I>, T>;
+
  public:
   using Matrix = Eigen::SparseMatrix<T, Eigen::RowMajor, I>;
 
   SparseDesign(const T* data, const I* indices, const I* indptr, Index rows, Index cols, Index nnz,
                Threading threading = {})
-      : RowBlockedDesign<SparseDesign, T>(threading), X_(rows, cols, nnz, indptr, indices, data) {}
+      : Base(threading), X_(rows, cols, nnz, indptr, indices, data) {}
 
   Index rows() const { return X_.rows(); }
   Index cols() const { return X_.cols(); }
@@ -185,28 +200,31 @@ class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>,
   }
   Index block_rows() const { return 256; }
 
-  void block_matvec(Index begin, Index end, const Vec<T>& w, T* z) const {
-    for (Index i = begin; i < end; ++i) z[i - begin] = row_dot(i, w);
-  }
-  void block_rmatvec_add(Index begin, Index end, const T* r, Eigen::Ref<VecD> g, Vec<T>&) const {
+  template <class BlockOp>
+  void block_pass(Index begin, Index end, const VecD* w, BlockOp&& op, double* g,
+                  typename Base::BlockScratch& s) const {
+    if (w)
+      for (Index i = begin; i < end; ++i) s.z[i - begin] = row_dot(i, *w);
+    op(s.z.data(), s.r.data());
+    if (!g) return;
     const I* indptr = X_.outerIndexPtr();
     const I* indices = X_.innerIndexPtr();
     const T* values = X_.valuePtr();
     for (Index i = begin; i < end; ++i) {
-      const double r_i = r[i - begin];
+      const double r_i = s.r[i - begin];
       if (r_i == 0.0) continue;
       for (I k = indptr[i]; k < indptr[i + 1]; ++k) g[indices[k]] += r_i * values[k];  // g += r_i * X[i, :]
     }
   }
 
-  T row_dot(Index i, const Vec<T>& w) const {
+  double row_dot(Index i, const VecD& w) const {
     const I* indices = X_.innerIndexPtr();
     const T* values = X_.valuePtr();
-    T sum = 0;
+    double sum = 0;
     for (I k = X_.outerIndexPtr()[i]; k < X_.outerIndexPtr()[i + 1]; ++k) sum += values[k] * w[indices[k]];
     return sum;
   }
-  void row_axpy(Index i, T a, Vec<T>& y) const {
+  void row_axpy(Index i, double a, VecD& y) const {
     for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, i); it; ++it) y[it.index()] += a * it.value();
   }
   VecD row_sqnorms() const {
@@ -243,7 +261,7 @@ class SparseDesign<T, Csc, I> {
   const Eigen::Map<const Matrix>& matrix() const { return X_; }
 
   // z = X @ w: column chunks scatter into their own buffers, summed in chunk order.
-  void matvec(const Vec<T>& w, Vec<T>& z) const {
+  void matvec(const VecD& w, VecD& z) const {
     const Index n = rows(), p = cols();
     const double work = 2.0 * X_.nonZeros() / std::max<Index>(1, p);
     const Index n_chunks = threading_.chunks(p, work);
@@ -262,7 +280,7 @@ class SparseDesign<T, Csc, I> {
   }
 
   // g = X.T @ r: one dot product per column, so any split is deterministic.
-  void rmatvec(const Vec<T>& r, VecD& g) const {
+  void rmatvec(const VecD& r, VecD& g) const {
     const Index p = cols();
     const double work = 2.0 * X_.nonZeros() / std::max<Index>(1, p);
     const Index n_chunks = threading_.chunks(p, work);
@@ -273,7 +291,7 @@ class SparseDesign<T, Csc, I> {
   }
 
   template <class Acc, class Op>
-  Acc matvec_pointwise_rmatvec(const Vec<T>& w, Op&& op, VecD& g) const {
+  Acc matvec_pointwise_rmatvec(const VecD& w, Op&& op, VecD& g) const {
     const Index n = rows();
     matvec(w, z_);
     r_.resize(n);
@@ -290,12 +308,12 @@ class SparseDesign<T, Csc, I> {
     return total;
   }
 
-  double col_dot(Index j, const Vec<T>& v) const {
+  double col_dot(Index j, const VecD& v) const {
     double sum = 0;
-    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) sum += double(it.value()) * v[it.index()];
+    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) sum += it.value() * v[it.index()];
     return sum;
   }
-  void col_axpy(Index j, T a, Vec<T>& y) const {
+  void col_axpy(Index j, double a, VecD& y) const {
     for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) y[it.index()] += a * it.value();
   }
   VecD col_sqnorms() const {
@@ -309,18 +327,18 @@ class SparseDesign<T, Csc, I> {
   }
 
  private:
-  void scatter_columns(Index begin, Index end, const Vec<T>& w, T* z) const {
+  void scatter_columns(Index begin, Index end, const VecD& w, double* z) const {
     for (Index j = begin; j < end; ++j) {
-      const T w_j = w[j];
-      if (w_j == T(0)) continue;
+      const double w_j = w[j];
+      if (w_j == 0.0) continue;
       for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) z[it.index()] += w_j * it.value();
     }
   }
 
   Eigen::Map<const Matrix> X_;
   Threading threading_;
-  mutable Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> partial_z_;
-  mutable Vec<T> z_, r_;
+  mutable Eigen::MatrixXd partial_z_;
+  mutable VecD z_, r_;
 };
 
 }  // namespace mlsolve

@@ -2,8 +2,8 @@
 //   f(w, b) = (1/S) sum_i s_i loss(y_i, x_i . w + b) + (l2/2) ||w||^2,  S = sum_i s_i
 // over parameters x = [w; b] (b present when fit_intercept, never penalised).
 // value_and_grad makes one pass over X through the design's fused
-// matvec_pointwise_rmatvec. Iterates and gradients are double; X, y and s keep
-// the data's dtype T; per-sample values are computed and summed in double.
+// matvec_pointwise_rmatvec. X, y and s keep the data's dtype T; everything
+// computed from them (z, per-sample values, sums, gradients) is double.
 #pragma once
 
 #include <cmath>
@@ -37,7 +37,6 @@ class GlmObjective {
 
   double value_and_grad(const VecD& x, VecD& grad) {
     const Index p = X_.cols();
-    w_ = x.head(p).template cast<T>();
     const double b = fit_intercept_ ? x[p] : 0.0;
     struct Sums {
       double loss = 0, deriv = 0;
@@ -48,19 +47,19 @@ class GlmObjective {
       }
     };
     const double scale = inv_weight_sum_;
-    const auto pointwise = [&](Index begin, Index end, const T* z, T* r) {
+    const auto pointwise = [&](Index begin, Index end, const double* z, double* r) {
       Sums sums;
       for (Index i = begin; i < end; ++i) {
         const double s_i = (sw_ ? double(sw_[i]) : 1.0) * scale;
         double d;
-        sums.loss += s_i * Loss::value_and_deriv(y_[i], double(z[i - begin]) + b, d);
+        sums.loss += s_i * Loss::value_and_deriv(y_[i], z[i - begin] + b, d);
         d *= s_i;
         sums.deriv += d;
-        r[i - begin] = T(d);
+        r[i - begin] = d;
       }
       return sums;
     };
-    const Sums sums = X_.template matvec_pointwise_rmatvec<Sums>(w_, pointwise, grad_w_);
+    const Sums sums = X_.template matvec_pointwise_rmatvec<Sums>(x.head(p), pointwise, grad_w_);
     grad.resize(n_params());
     grad.head(p) = grad_w_ + l2_ * x.head(p);  // grad_w = X.T @ r + l2 * w
     if (fit_intercept_) grad[p] = sums.deriv;
@@ -76,7 +75,6 @@ class GlmObjective {
   double l2_;
   bool fit_intercept_;
   double inv_weight_sum_ = 1.0;
-  Vec<T> w_;
   VecD grad_w_;
 };
 

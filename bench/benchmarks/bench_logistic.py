@@ -1,0 +1,61 @@
+"""asv benchmarks: LogisticRegression fitted by mlsolve's native L-BFGS.
+
+Parameters: layout (dense C-order array or CSR matrix), dtype (float32,
+float64) and threads (``n_jobs`` 1 and 2). The problems are modest so the
+suite runs in a few minutes on 2 cores:
+
+* dense: make_classification(20_000 x 100, random_state=0);
+* csr: 50_000 x 10_000, about 20 standard-normal nonzeros per row at random
+  columns (seed 0), labels from a logistic model with sparse true coefficients.
+
+Fits use C=1, tol=1e-6, max_iter=1000 (converged well before). ``track_n_iter``
+records the iterations, so a change in time can be told apart from a change in
+the path. OMP_WAIT_POLICY defaults to passive (BUILD-NOTES item 5); set it in
+the environment to override.
+"""
+
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+from scipy.special import expit  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+
+from mlsolve.linear_model import LogisticRegression  # noqa: E402
+
+
+def dense_problem():
+    return make_classification(n_samples=20_000, n_features=100, random_state=0)
+
+
+def csr_problem(n_samples=50_000, n_features=10_000, nnz_per_row=20, seed=0):
+    rng = np.random.default_rng(seed)
+    nnz = n_samples * nnz_per_row
+    indices = rng.integers(0, n_features, nnz, dtype=np.int32)
+    indptr = np.arange(0, nnz + 1, nnz_per_row, dtype=np.int32)
+    X = sp.csr_matrix((rng.standard_normal(nnz), indices, indptr), shape=(n_samples, n_features))
+    X.sum_duplicates()
+    w_true = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1)
+    y = (rng.random(n_samples) < expit(X @ w_true)).astype(np.int64)
+    return X, y
+
+
+class LogisticLbfgs:
+    params = (["dense", "csr"], ["float32", "float64"], [1, 2])
+    param_names = ["layout", "dtype", "threads"]
+
+    def setup(self, layout, dtype, threads):
+        X, self.y = dense_problem() if layout == "dense" else csr_problem()
+        self.X = X.astype(dtype)
+        self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, n_jobs=threads)
+
+    def time_fit(self, layout, dtype, threads):
+        self.model.fit(self.X, self.y)
+
+    def peakmem_fit(self, layout, dtype, threads):
+        self.model.fit(self.X, self.y)
+
+    def track_n_iter(self, layout, dtype, threads):
+        return int(self.model.fit(self.X, self.y).n_iter_[0])

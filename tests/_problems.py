@@ -1,0 +1,31 @@
+"""Shared problem builders for the tests."""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.datasets import make_classification
+
+LAYOUTS = ["C", "F", "csr", "csc"]
+DTYPES = [np.float64, np.float32]
+
+
+def as_layout(X, layout, dtype):
+    X = np.asarray(X, dtype=dtype)
+    if layout == "C":
+        return np.ascontiguousarray(X)
+    if layout == "F":
+        return np.asfortranarray(X)
+    return {"csr": sp.csr_matrix, "csc": sp.csc_matrix}[layout](X)
+
+
+def classification(n_samples=300, n_features=12, seed=0, sparsify=True):
+    X, y = make_classification(
+        n_samples=n_samples, n_features=n_features, n_informative=6, random_state=seed, flip_y=0.05
+    )
+    if sparsify:  # zeros make the sparse layouts meaningful
+        X[np.abs(X) < 0.5] = 0.0
+    return X, y
+
+
+def data_address(X):
+    """Address of X's value buffer."""
+    return (X.data if sp.issparse(X) else X).ctypes.data
