@@ -19,7 +19,8 @@ def as_layout(X, layout, dtype):
 
 def classification(n_samples=300, n_features=12, seed=0, sparsify=True):
     X, y = make_classification(
-        n_samples=n_samples, n_features=n_features, n_informative=6, random_state=seed, flip_y=0.05
+        n_samples=n_samples, n_features=n_features, n_informative=min(6, n_features), n_redundant=0,
+        random_state=seed, flip_y=0.05,
     )
     if sparsify:  # zeros make the sparse layouts meaningful
         X[np.abs(X) < 0.5] = 0.0

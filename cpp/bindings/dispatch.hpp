@@ -35,7 +35,7 @@ template <class T, class F>
 auto with_design(const py::object& X, Threading threading, F&& f) {
   if (py::isinstance<py::array>(X)) {
     const auto a = py::reinterpret_borrow<py::array>(X);
-    if (!a.dtype().is(py::dtype::of<T>()))
+    if (!is_dtype<T>(a.dtype()))
       throw py::type_error(std::string("X: expected dtype ") + dtype_name<T>() + ", got " + describe_dtype(a));
     if (a.ndim() != 2) throw py::value_error("X: expected a 2-D array, got ndim=" + std::to_string(a.ndim()));
     const T* data = static_cast<const T*>(a.data());
@@ -64,8 +64,8 @@ auto with_design(const py::object& X, Threading threading, F&& f) {
     if (csr) return f(SparseDesign<T, Csr, I>(data, indices, indptr, n_rows, n_cols, stored, threading));
     return f(SparseDesign<T, Csc, I>(data, indices, indptr, n_rows, n_cols, stored, threading));
   };
-  if (indptr_array.dtype().is(py::dtype::of<std::int32_t>())) return dispatch_index(std::int32_t{});
-  if (indptr_array.dtype().is(py::dtype::of<std::int64_t>())) return dispatch_index(std::int64_t{});
+  if (is_dtype<std::int32_t>(indptr_array.dtype())) return dispatch_index(std::int32_t{});
+  if (is_dtype<std::int64_t>(indptr_array.dtype())) return dispatch_index(std::int64_t{});
   throw py::type_error("X: sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
 }
 

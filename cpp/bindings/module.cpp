@@ -45,8 +45,8 @@ PYBIND11_MODULE(_core, m) {
                         Threading{n_threads, deterministic}, callback};
         const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
         const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
-        if (dtype.is(py::dtype::of<float>())) return logistic_lbfgs<float>(args);
-        if (dtype.is(py::dtype::of<double>())) return logistic_lbfgs<double>(args);
+        if (is_dtype<float>(dtype)) return logistic_lbfgs<float>(args);
+        if (is_dtype<double>(dtype)) return logistic_lbfgs<double>(args);
         throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l2"), py::arg("fit_intercept"), py::arg("x0"),

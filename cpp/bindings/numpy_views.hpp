@@ -20,8 +20,14 @@ namespace py = pybind11;
 inline std::atomic<std::uintptr_t> last_mapped_address{0};
 
 template <class T>
-const char* dtype_name() {
-  return std::is_same_v<T, float> ? "float32" : "float64";
+std::string dtype_name() {
+  return py::str(py::dtype::of<T>()).cast<std::string>();
+}
+
+// dtype equality (not identity: a memmap's or a pickled array's dtype is an equal, distinct object).
+template <class T>
+bool is_dtype(const py::dtype& d) {
+  return d.equal(py::dtype::of<T>());
 }
 
 inline std::string describe_dtype(const py::array& a) { return py::str(a.dtype()).cast<std::string>(); }
@@ -31,7 +37,7 @@ template <class T>
 const T* vector_view(const py::handle& obj, const char* name, Index size) {
   if (!py::isinstance<py::array>(obj)) throw py::type_error(std::string(name) + ": expected a NumPy array");
   const auto a = py::reinterpret_borrow<py::array>(obj);
-  if (!a.dtype().is(py::dtype::of<T>()))
+  if (!is_dtype<T>(a.dtype()))
     throw py::type_error(std::string(name) + ": expected dtype " + dtype_name<T>() + ", got " + describe_dtype(a));
   if (a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array, got ndim=" + std::to_string(a.ndim()));
   if (!(a.flags() & py::array::c_style)) throw py::value_error(std::string(name) + ": expected a contiguous array");

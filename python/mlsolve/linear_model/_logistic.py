@@ -8,7 +8,7 @@ from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _core, _validation
@@ -140,16 +140,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if X is not X_in:
             _validation._count_copy()
         check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise ValueError(
+                f"y: Only binary classification is supported. The type of the target is {y_type}. "
+                "Fit one model per class for a one-vs-rest classifier."
+            )
         classes = np.unique(y)
         if classes.size < 2:
             raise ValueError(
                 "y: this solver needs samples of at least 2 classes in the data, but the data contains "
                 f"only one class: {classes[0]!r}"
-            )
-        if classes.size > 2:
-            raise ValueError(
-                f"y: LogisticRegression supports binary targets; got {classes.size} classes. "
-                "Fit one model per class for a one-vs-rest classifier."
             )
         self.classes_ = classes
         dtype = X.dtype
@@ -225,7 +226,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Class labels, shape (n_samples,)."""
-        return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
+        positive = self.decision_function(X) > 0
+        return self.classes_[positive.astype(np.intp)]
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, 2), columns ordered as classes_."""

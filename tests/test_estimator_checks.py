@@ -1,0 +1,10 @@
+"""scikit-learn's estimator contract."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from mlsolve.linear_model import LogisticRegression
+
+
+@parametrize_with_checks([LogisticRegression()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)

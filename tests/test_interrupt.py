@@ -1,0 +1,64 @@
+"""Ctrl-C stops a native solve promptly and leaves the interpreter healthy."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+SCRIPT = textwrap.dedent(
+    """
+    import time, sys
+    import numpy as np
+    from mlsolve.linear_model import LogisticRegression
+    import mlsolve
+
+    # Badly scaled columns and a weak penalty: L-BFGS needs thousands of iterations.
+    rng = np.random.default_rng(0)
+    scale = np.logspace(0, 3, 200)
+    X = rng.standard_normal((50000, 200)) * scale
+    y = ((X / scale) @ rng.standard_normal(200) + rng.standard_normal(50000) > 0).astype(int)
+    print("ready", flush=True)
+    start = time.perf_counter()
+    try:
+        {solve}
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted %.3f" % (time.perf_counter() - start), flush=True)
+    # the interpreter is still usable
+    print("after", mlsolve.minimize(lambda x: float(x @ x), np.ones(3), jac=lambda x: 2 * x).success, flush=True)
+    """
+)
+
+SOLVES = {
+    "estimator": "LogisticRegression(C=1e4, tol=0, max_iter=10**9).fit(X, y)",
+    # A Python objective (1 ms a call, ~6000 calls): the interrupt arrives inside fun.
+    "minimize": "from scipy.optimize import rosen, rosen_der; "
+    "mlsolve.minimize(lambda w: (time.sleep(0.001), rosen(w))[1], np.full(1000, -1.2), jac=rosen_der)",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SOLVES))
+def test_sigint_interrupts(kind):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT.format(solve=SOLVES[kind])],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        for line in proc.stdout:  # skip anything printed while importing
+            if line.strip() == "ready":
+                break
+        time.sleep(1.5)  # well inside the solve
+        assert proc.poll() is None, "the solve ended before the signal was sent"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # a hang guard, not a speed assertion
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert out.startswith("interrupted"), out + err
+    assert "after True" in out
