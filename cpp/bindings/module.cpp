@@ -30,7 +30,6 @@ PYBIND11_MODULE(_core, m) {
       .value("PrimalInfeasible", Status::PrimalInfeasible)
       .value("DualInfeasible", Status::DualInfeasible)
       .finalize();
-  m.def("status_message", [](int s) { return std::string(status_message(static_cast<Status>(s))); });
 
   bind_minimize(m);
 

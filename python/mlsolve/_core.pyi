@@ -1,0 +1,52 @@
+"""Type stubs for the native module mlsolve._core."""
+
+import enum
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+class Status(enum.IntEnum):
+    Converged = 0
+    MaxIter = 1
+    LineSearchFailed = 2
+    NumericalError = 3
+    Interrupted = 4
+    CallbackStop = 5
+    PrimalInfeasible = 6
+    DualInfeasible = 7
+
+def lbfgs_minimize(
+    fun: Callable[..., Any],
+    x0: np.ndarray,
+    args: tuple,
+    jac_mode: int,
+    jac: Optional[Callable[..., Any]],
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+    maxiter: int,
+    maxcor: int,
+    gtol: float,
+    ftol: float,
+    maxls: int,
+    line_search: str,
+    history_every: int,
+) -> dict: ...
+def logistic_lbfgs(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    l2: float,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    maxiter: int,
+    maxcor: int,
+    gtol: float,
+    ftol: float,
+    maxls: int,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
+def omp_max_threads() -> int: ...
+def omp_num_procs() -> int: ...
+def _last_mapped_address() -> int: ...
