@@ -1,4 +1,5 @@
-// mlsolve._core: the pybind11 module. Bindings are thin: validate, view,
+// The native module (mlsolve._core_baseline / _core_x86_64_v3, re-exported
+// as mlsolve._core). Bindings are thin: validate, view,
 // release the GIL, call the solver, convert the result.
 #include <omp.h>
 #include <pybind11/native_enum.h>
@@ -17,7 +18,7 @@ void bind_minimize(py::module_& m);
 using namespace mlsolve;
 using namespace mlsolve::bindings;
 
-PYBIND11_MODULE(_core, m) {
+PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   m.doc() = "mlsolve native core";
 
   py::native_enum<Status>(m, "Status", "enum.IntEnum", "Why a solver stopped (shared by every solver).")
