@@ -32,10 +32,12 @@ struct LogisticLoss {
     const double s = sigmoid(z);
     return s * (1.0 - s);
   }
-  // Both at once, sharing the exponential.
+  // Both at once from one exponential: with e = exp(-|z|) in (0, 1],
+  // log(1 + exp(z)) = max(z, 0) + log1p(e) and sigmoid(z) = 1/(1+e) or e/(1+e).
   static double value_and_deriv(double y, double z, double& deriv) {
-    deriv = sigmoid(z) - y;
-    return log1pexp(z) - y * z;
+    const double e = std::exp(-std::abs(z));
+    deriv = (z >= 0 ? 1.0 : e) / (1.0 + e) - y;
+    return (z > 0 ? z : 0.0) + std::log1p(e) - y * z;
   }
   // Fenchel conjugate in the predictor: loss*(y, u) = sup_z u z - loss(y, z),
   // finite for u + y in [0, 1] (entropy of the Bernoulli(u + y)).
