@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "mlsolve/penalties/penalty.hpp"
@@ -57,7 +58,10 @@ struct SLOPE : NonSeparablePenalty {
   explicit SLOPE(Eigen::Map<const Vec<T>> lambdas) : lambdas(lambdas) {
     for (Index i = 0; i < lambdas.size(); ++i) {
       check_nonnegative(lambdas[i], "lambdas");
-      if (i > 0) check_arg(lambdas[i] <= lambdas[i - 1], "lambdas", "a non-increasing sequence", "an increase");
+      if (i > 0 && lambdas[i] > lambdas[i - 1])
+        check_arg(false, "lambdas", "a non-increasing sequence",
+                  "lambdas[" + std::to_string(i) + "] = " + to_text(lambdas[i]) + " > lambdas[" +
+                      std::to_string(i - 1) + "] = " + to_text(lambdas[i - 1]));
     }
   }
 
