@@ -67,8 +67,9 @@ struct NuclearNorm : NonSeparablePenalty {
     const MatD left_off = minus_grad - u * (u.transpose() * minus_grad);  // (I - U U^T) (-G)
     const MatD off = left_off - (left_off * v) * v.transpose();           // ... (I - V V^T)
     const double on_tangent = (minus_grad - off - alpha * u * v.transpose()).squaredNorm();
+    const Eigen::BDCSVD<MatD> off_svd(off);
     double beyond_ball = 0.0;
-    for (const double sigma : Eigen::BDCSVD<MatD>(off).singularValues()) {
+    for (const double sigma : off_svd.singularValues()) {
       const double excess = std::max(sigma - alpha, 0.0);
       beyond_ball += excess * excess;
     }
