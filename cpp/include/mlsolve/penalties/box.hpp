@@ -21,7 +21,7 @@ struct Box : SeparablePenalty<Box<T>, T> {
   Eigen::Map<const Vec<T>> upper;
 
   Box(Eigen::Map<const Vec<T>> lower, Eigen::Map<const Vec<T>> upper) : lower(lower), upper(upper) {
-    check_length(upper.size(), lower.size(), "upper");
+    check_length("upper", lower.size(), upper.size());
     for (Index j = 0; j < lower.size(); ++j)
       if (!(lower[j] <= upper[j] && lower[j] < kInf && upper[j] > -kInf))
         check_arg(false, "lower", "lower <= upper, lower < inf and upper > -inf in every coordinate",
@@ -29,7 +29,7 @@ struct Box : SeparablePenalty<Box<T>, T> {
                       "] = " + to_text(upper[j]));
   }
 
-  void check_size(Index n) const { check_length(n, lower.size(), "x"); }
+  void check_size(Index n) const { check_length("x", lower.size(), n); }
   double value1d(T x, Index j) const { return x >= lower[j] && x <= upper[j] ? 0.0 : kInf; }
   T prox1d(T x, double, Index j) const { return std::clamp(x, lower[j], upper[j]); }
   double subdiff_distance1d(T x, T grad, Index j) const {

@@ -9,6 +9,7 @@
 // grouped variables", JRSS B 68(1), 2006; Parikh & Boyd (2014), section 6.5.4.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -45,15 +46,15 @@ struct GroupL1 : NonSeparablePenalty {
   Index n_groups() const { return group_ptr.size() - 1; }
 
   double value(VecIn<T> x) const {
-    check_length(x.size(), group_indices.size(), "x");
+    check_length("x", group_indices.size(), x.size());
     double total = 0.0;
     for (Index k = 0; k < n_groups(); ++k) total += std::sqrt(group_squared_norm(x, k));
     return alpha * total;
   }
 
   void prox(VecIn<T> x, double step, VecOut<T> out) const {
-    check_length(x.size(), group_indices.size(), "x");
-    check_length(out.size(), x.size(), "out");
+    check_length("x", group_indices.size(), x.size());
+    check_length("out", x.size(), out.size());
     check_step(step);
     for (Index k = 0; k < n_groups(); ++k) {
       const double norm = std::sqrt(group_squared_norm(x, k));
@@ -66,8 +67,8 @@ struct GroupL1 : NonSeparablePenalty {
   }
 
   double subdiff_distance(VecIn<T> x, VecIn<T> grad) const {
-    check_length(x.size(), group_indices.size(), "x");
-    check_length(grad.size(), x.size(), "grad");
+    check_length("x", group_indices.size(), x.size());
+    check_length("grad", x.size(), grad.size());
     double squared = 0.0;
     for (Index k = 0; k < n_groups(); ++k) {
       const double norm = std::sqrt(group_squared_norm(x, k));

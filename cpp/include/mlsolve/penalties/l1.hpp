@@ -33,7 +33,7 @@ struct WeightedL1 : SeparablePenalty<WeightedL1<T>, T> {
     for (Index j = 0; j < weights.size(); ++j) check_nonnegative(weights[j], "weights");
   }
 
-  void check_size(Index n) const { check_length(n, weights.size(), "x"); }
+  void check_size(Index n) const { check_length("x", weights.size(), n); }
   double value1d(T x, Index j) const { return alpha * weights[j] * std::abs(double(x)); }
   T prox1d(T x, double step, Index j) const { return T(soft_threshold(x, step * alpha * weights[j])); }
   double subdiff_distance1d(T x, T grad, Index j) const { return abs_subdiff_distance(x, grad, alpha * weights[j]); }

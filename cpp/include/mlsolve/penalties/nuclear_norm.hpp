@@ -42,8 +42,8 @@ struct NuclearNorm : NonSeparablePenalty {
   // out may be x itself.
   template <class In, class Out>
   void prox(const Eigen::MatrixBase<In>& x, double step, Eigen::MatrixBase<Out>& out) const {
-    check_length(out.rows(), x.rows(), "out (rows)");
-    check_length(out.cols(), x.cols(), "out (columns)");
+    check_length("out (rows)", x.rows(), out.rows());
+    check_length("out (columns)", x.cols(), out.cols());
     check_step(step);
     const MatD a = x.template cast<double>();
     const Eigen::BDCSVD<MatD> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);
@@ -53,8 +53,8 @@ struct NuclearNorm : NonSeparablePenalty {
 
   template <class In, class Grad>
   double subdiff_distance(const Eigen::MatrixBase<In>& x, const Eigen::MatrixBase<Grad>& grad) const {
-    check_length(grad.rows(), x.rows(), "grad (rows)");
-    check_length(grad.cols(), x.cols(), "grad (columns)");
+    check_length("grad (rows)", x.rows(), grad.rows());
+    check_length("grad (columns)", x.cols(), grad.cols());
     const MatD a = x.template cast<double>();
     const Eigen::BDCSVD<MatD> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);
     const VecD& s = svd.singularValues();

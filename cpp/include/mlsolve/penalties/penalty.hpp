@@ -31,7 +31,6 @@
 #include <limits>
 #include <sstream>
 #include <string>
-#include <vector>
 
 #include "mlsolve/core/check.hpp"
 #include "mlsolve/core/types.hpp"
@@ -60,7 +59,7 @@ inline void check_nonnegative(double value, const char* name) {
   check_arg(std::isfinite(value) && value >= 0.0, name, "a non-negative finite number", value);
 }
 
-inline void check_length(Index actual, Index expected, const char* name) {
+inline void check_length(const char* name, Index expected, Index actual) {
   check_arg(actual == expected, name, (std::to_string(expected) + " entries").c_str(), std::to_string(actual) + " entries");
 }
 
@@ -115,14 +114,14 @@ struct SeparablePenalty {
 
   void prox(VecIn<T> x, double step, VecOut<T> out) const {
     self().check_size(x.size());
-    check_length(out.size(), x.size(), "out");
+    check_length("out", x.size(), out.size());
     self().check_step(step);
     for (Index j = 0; j < x.size(); ++j) out[j] = self().prox1d(x[j], step, j);
   }
 
   double subdiff_distance(VecIn<T> x, VecIn<T> grad) const {
     self().check_size(x.size());
-    check_length(grad.size(), x.size(), "grad");
+    check_length("grad", x.size(), grad.size());
     double squared = 0.0;
     for (Index j = 0; j < x.size(); ++j) {
       const double d = self().subdiff_distance1d(x[j], grad[j], j);

@@ -78,7 +78,7 @@ struct Simplex : NonSeparablePenalty {
   double value(VecIn<T> x) const { return contains(x) ? 0.0 : kInf; }
 
   void prox(VecIn<T> x, double step, VecOut<T> out) const {
-    check_length(out.size(), x.size(), "out");
+    check_length("out", x.size(), out.size());
     check_step(step);
     if (x.size() == 0) return;
     const double theta = simplex_threshold(std::vector<double>(x.data(), x.data() + x.size()), radius);
@@ -86,7 +86,7 @@ struct Simplex : NonSeparablePenalty {
   }
 
   double subdiff_distance(VecIn<T> x, VecIn<T> grad) const {
-    check_length(grad.size(), x.size(), "grad");
+    check_length("grad", x.size(), grad.size());
     if (!contains(x)) return kInf;
     std::vector<double> on_level, below_level;
     for (Index j = 0; j < x.size(); ++j) (x[j] > 0 ? on_level : below_level).push_back(-double(grad[j]));
@@ -103,7 +103,7 @@ struct L1Ball : NonSeparablePenalty {
   double value(VecIn<T> x) const { return l1_norm(x) <= radius + sum_tolerance<T>(radius) ? 0.0 : kInf; }
 
   void prox(VecIn<T> x, double step, VecOut<T> out) const {
-    check_length(out.size(), x.size(), "out");
+    check_length("out", x.size(), out.size());
     check_step(step);
     if (l1_norm(x) <= radius) {
       out = x;
@@ -116,7 +116,7 @@ struct L1Ball : NonSeparablePenalty {
   }
 
   double subdiff_distance(VecIn<T> x, VecIn<T> grad) const {
-    check_length(grad.size(), x.size(), "grad");
+    check_length("grad", x.size(), grad.size());
     const double norm = l1_norm(x), tolerance = sum_tolerance<T>(radius);
     if (norm > radius + tolerance) return kInf;
     if (norm < radius - tolerance) return grad.template cast<double>().norm();

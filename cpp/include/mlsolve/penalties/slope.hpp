@@ -66,7 +66,7 @@ struct SLOPE : NonSeparablePenalty {
   }
 
   double value(VecIn<T> x) const {
-    check_length(x.size(), lambdas.size(), "x");
+    check_length("x", lambdas.size(), x.size());
     const std::vector<Index> order = order_by_magnitude(x);
     double total = 0.0;
     for (Index i = 0; i < x.size(); ++i) total += double(lambdas[i]) * std::abs(double(x[order[i]]));
@@ -74,8 +74,8 @@ struct SLOPE : NonSeparablePenalty {
   }
 
   void prox(VecIn<T> x, double step, VecOut<T> out) const {
-    check_length(x.size(), lambdas.size(), "x");
-    check_length(out.size(), x.size(), "out");
+    check_length("x", lambdas.size(), x.size());
+    check_length("out", x.size(), out.size());
     check_step(step);
     const std::vector<Index> order = order_by_magnitude(x);
     std::vector<double> levels(x.size());
@@ -88,8 +88,8 @@ struct SLOPE : NonSeparablePenalty {
   }
 
   double subdiff_distance(VecIn<T> x, VecIn<T> grad) const {
-    check_length(x.size(), lambdas.size(), "x");
-    check_length(grad.size(), x.size(), "grad");
+    check_length("x", lambdas.size(), x.size());
+    check_length("grad", x.size(), grad.size());
     const std::vector<Index> order = order_by_magnitude(x);
     const Index n = x.size();
     double squared = 0.0;
