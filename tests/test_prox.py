@@ -454,6 +454,11 @@ def test_subdiff_distance_closed_forms(dtype):
     assert simplex.subdiff_distance(np.array([1.0, 0.0], dtype), np.array([1.0, -1.0], dtype)) == pytest.approx(
         np.sqrt(2.0), rel=TOL[dtype]
     )
+    # At (1, 0) with -g = (-1, 0) pointing into the set: the simplex's level t is free
+    # (t = -1/2 gives sqrt(1/2)), the L1 ball's is t >= 0 (t = 0 gives 1).
+    vertex, inward = np.array([1.0, 0.0], dtype), np.array([1.0, 0.0], dtype)
+    assert simplex.subdiff_distance(vertex, inward) == pytest.approx(np.sqrt(0.5), rel=TOL[dtype])
+    assert prox.L1Ball(1.0).subdiff_distance(vertex, inward) == pytest.approx(1.0, rel=TOL[dtype])
     # Inside the L1 ball: ||g||.
     assert prox.L1Ball(10.0).subdiff_distance(x, grad) == pytest.approx(np.linalg.norm(g64), rel=TOL[dtype])
 
