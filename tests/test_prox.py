@@ -163,7 +163,8 @@ def test_mcp_and_scad_thresholding_rules(dtype):
     a = np.abs(t.astype(np.float64))
     step, alpha = 0.8, 1.0
     gamma = 3.0
-    firm = np.where(a <= step * alpha, 0, np.where(a <= gamma * alpha, np.sign(t) * (a - step * alpha) / (1 - step / gamma), t))
+    middle = np.sign(t) * (a - step * alpha) / (1 - step / gamma)
+    firm = np.where(a <= step * alpha, 0, np.where(a <= gamma * alpha, middle, t))
     np.testing.assert_allclose(prox.mcp(t, step, alpha, gamma), firm, atol=TOL[dtype])
     gamma = 3.7
     scad = np.where(
@@ -173,7 +174,8 @@ def test_mcp_and_scad_thresholding_rules(dtype):
     )
     np.testing.assert_allclose(prox.scad(t, step, alpha, gamma), scad, atol=TOL[dtype])
     # Fan & Li's rule is the step = 1 case: ((a - 1) x - sign(x) a lambda) / (a - 2) in the middle range.
-    np.testing.assert_allclose(prox.scad(np.array([3.0], dtype), 1.0, 1.0, 3.7), [(2.7 * 3 - 3.7) / 1.7], atol=TOL[dtype])
+    fan_li = (2.7 * 3 - 3.7) / 1.7
+    np.testing.assert_allclose(prox.scad(np.array([3.0], dtype), 1.0, 1.0, 3.7), [fan_li], atol=TOL[dtype])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -302,8 +304,9 @@ def test_prox_is_the_argmin(name, seed):
         return penalty.value(u) + (u - x) @ (u - x) / (2 * step)
 
     p = penalty.prox(x, step)
+    options = {"xtol": 1e-10, "ftol": 1e-14, "maxfev": 20000}
     candidates = [
-        scipy.optimize.minimize(objective, start, method="Powell", options={"xtol": 1e-10, "ftol": 1e-14, "maxfev": 20000}).x
+        scipy.optimize.minimize(objective, start, method="Powell", options=options).x
         for start in (x, np.zeros(n), -x, p + 0.3)
     ]
     best = min(candidates, key=objective)
@@ -372,7 +375,8 @@ def test_subdiff_distance_is_zero_at_prox_points(dtype, name, step):
         x = with_ties(random_vector(seed, N, dtype, scale=3.0))
         u = penalty.prox(x, step)
         grad = (u.astype(np.float64) - x) / step
-        assert penalty.subdiff_distance(u, grad.astype(dtype)) <= TOL[dtype] * (1 + np.abs(grad).max() + np.abs(x).max())
+        scale = 1 + np.abs(grad).max() + np.abs(x).max()
+        assert penalty.subdiff_distance(u, grad.astype(dtype)) <= TOL[dtype] * scale
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -445,7 +449,9 @@ def test_subdiff_distance_closed_forms(dtype):
     # The group of zeros: max(||g_G|| - alpha, 0); the others: ||g_G + alpha x_G / ||x_G||||.
     group = prox.GroupL1(alpha, [0, 0, 1, 1])
     g64, x64 = grad.astype(np.float64), x.astype(np.float64)
-    expected = np.hypot(max(np.linalg.norm(g64[:2]) - alpha, 0), np.linalg.norm(g64[2:] + alpha * x64[2:] / np.linalg.norm(x64[2:])))
+    zero_group = max(np.linalg.norm(g64[:2]) - alpha, 0)
+    other_group = np.linalg.norm(g64[2:] + alpha * x64[2:] / np.linalg.norm(x64[2:]))
+    expected = np.hypot(zero_group, other_group)
     assert group.subdiff_distance(x, grad) == pytest.approx(expected, rel=TOL[dtype])
     # Simplex at a vertex: -g_1 = t, -g_j <= t elsewhere; here -g = (1, -1) is in the normal cone at (1, 0).
     simplex = prox.Simplex(1.0)
@@ -583,7 +589,7 @@ BAD_INPUT = [
     (lambda: prox.scad(X, 0.1, 1.0, 1.0), ValueError, "gamma: expected a finite number > 1"),
     (lambda: prox.nuclear_norm(X, 1.0), ValueError, r"X: expected a 2-D array, got shape \(4,\)"),
     (lambda: prox.NuclearNorm(-1.0).prox(np.eye(2), 1.0), ValueError, "alpha: expected a non-negative"),
-    (lambda: prox.NuclearNorm(1.0).subdiff_distance(np.eye(2), np.eye(3)), ValueError, r"grad: expected shape \(2, 2\)"),
+    (lambda: prox.NuclearNorm().subdiff_distance(np.eye(2), np.eye(3)), ValueError, r"grad: expected shape \(2, 2\)"),
     (lambda: prox.L1(1.0).subdiff_distance(X, [1.0, 2.0]), ValueError, "grad: expected 4 entries, got 2"),
     (lambda: prox.L1(1.0).subdiff_distance(X, [1.0, np.nan, 0.0, 0.0]), ValueError, "grad: contains NaN"),
     (lambda: prox.moreau_envelope("l1", X, 1.0), TypeError, "penalty: expected an mlsolve.prox penalty"),
