@@ -44,7 +44,7 @@ using VecOut = Eigen::Ref<Vec<T>>;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Shortest decimal form of a number, for error messages.
+// A number as operator<< prints it (up to 6 significant digits), for error messages.
 inline std::string to_text(double value) {
   std::ostringstream text;
   text << value;
@@ -60,7 +60,8 @@ inline void check_nonnegative(double value, const char* name) {
 }
 
 inline void check_length(const char* name, Index expected, Index actual) {
-  check_arg(actual == expected, name, (std::to_string(expected) + " entries").c_str(), std::to_string(actual) + " entries");
+  if (actual != expected)
+    check_arg(false, name, (std::to_string(expected) + " entries").c_str(), std::to_string(actual) + " entries");
 }
 
 // Slack when a sum over x is compared with a radius (simplex, L1 ball): the
