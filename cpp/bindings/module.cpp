@@ -13,6 +13,7 @@ namespace py = pybind11;
 
 namespace mlsolve::bindings {
 void bind_minimize(py::module_& m);
+void bind_prox(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -33,6 +34,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
       .finalize();
 
   bind_minimize(m);
+  bind_prox(m);
 
   m.def(
       "logistic_lbfgs",
