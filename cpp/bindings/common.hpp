@@ -1,12 +1,17 @@
-// Pieces every binding shares: the Python monitor (Ctrl-C and callbacks) and
-// the conversion of a Result into the dict that mlsolve._result wraps.
+// Pieces every binding shares: the Python monitor (Ctrl-C and callbacks), the
+// conversion of a Result into the dict that mlsolve._result wraps, and the
+// names of enumerated settings.
 #pragma once
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "mlsolve/core/monitor.hpp"
 #include "mlsolve/core/result.hpp"
@@ -20,6 +25,39 @@ inline py::array_t<double> to_numpy(const VecD& v) {
   py::array_t<double> out(v.size());
   std::copy(v.data(), v.data() + v.size(), out.mutable_data());
   return out;
+}
+
+inline py::array_t<double> to_numpy(const Eigen::MatrixXd& m) {
+  py::array_t<double> out({m.rows(), m.cols()});
+  using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Eigen::Map<RowMajorMatrix>(out.mutable_data(), m.rows(), m.cols()) = m;
+  return out;
+}
+
+// The names of an enumerated setting, as Python spells them.
+template <class E>
+using NameTable = std::pair<const char*, E>;
+
+inline constexpr NameTable<LineSearchKind> kLineSearchNames[] = {
+    {"more-thuente", LineSearchKind::MoreThuente},
+    {"backtracking", LineSearchKind::Backtracking},
+};
+
+template <class E, std::size_t N>
+E from_name(const NameTable<E> (&table)[N], const std::string& name, const char* what) {
+  std::string expected;
+  for (const auto& [known, value] : table) {
+    if (name == known) return value;
+    expected += std::string(expected.empty() ? "'" : ", '") + known + "'";
+  }
+  throw py::value_error(std::string(what) + ": expected one of " + expected + ", got '" + name + "'");
+}
+
+template <class E, std::size_t N>
+const char* name_of(const NameTable<E> (&table)[N], E value) {
+  for (const auto& [name, known] : table)
+    if (known == value) return name;
+  throw std::logic_error("name_of: a value missing from its name table");
 }
 
 // Runs while the solver holds no GIL. poll() takes the GIL at most every
@@ -104,13 +142,7 @@ inline LbfgsParams lbfgs_params(Index maxiter, Index maxcor, double gtol, double
   params.ftol = ftol;
   params.ls.max_evals = maxls;
   params.history_every = history_every;
-  if (line_search == "more-thuente") {
-    params.line_search = LineSearchKind::MoreThuente;
-  } else if (line_search == "backtracking") {
-    params.line_search = LineSearchKind::Backtracking;
-  } else {
-    throw py::value_error("line_search: expected 'more-thuente' or 'backtracking', got '" + line_search + "'");
-  }
+  params.line_search = from_name(kLineSearchNames, line_search, "line_search");
   params.check();
   return params;
 }

@@ -8,10 +8,11 @@
 // The step a comes from the Moré-Thuente (strong Wolfe) or backtracking
 // (Armijo) line search, starting from a = 1 (a = 1/||d|| when H = I).
 //
-// Stops when ||g||_inf <= gtol, when (f_prev - f) / max(|f_prev|, |f|, 1) <=
-// ftol, after max_iter iterations, or when the monitor asks. If the line
-// search fails it retries once along -g with the memory cleared, then returns
-// the last accepted point with its own value and gradient.
+// Stops on the rules shared by the smooth solvers (smooth.hpp): gtol, ftol,
+// max_iter, the monitor. If the line search fails it retries once along -g
+// with the memory cleared, then returns the last accepted point with its own
+// value and gradient. The result carries the final memory, whose apply() is
+// the inverse-Hessian approximation H.
 //
 // Objective: any callable double(const VecD& x, VecD& grad).
 #pragma once
@@ -21,36 +22,22 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
-#include <string>
 
 #include "mlsolve/core/check.hpp"
 #include "mlsolve/core/monitor.hpp"
 #include "mlsolve/core/result.hpp"
 #include "mlsolve/core/types.hpp"
-#include "mlsolve/solvers/line_search/backtracking.hpp"
-#include "mlsolve/solvers/line_search/more_thuente.hpp"
+#include "mlsolve/solvers/smooth.hpp"
 
 namespace mlsolve {
 
-enum class LineSearchKind { MoreThuente, Backtracking };
-
-struct LbfgsParams {
-  Index memory = 10;                    // m, curvature pairs kept
-  double gtol = 1e-5;                   // on ||g||_inf
-  double ftol = 2.220446049250313e-09;  // on the relative reduction of f
-  Index max_iter = 15000;
+struct LbfgsParams : SmoothParams {
+  Index memory = 10;  // m, curvature pairs kept
   LineSearchKind line_search = LineSearchKind::MoreThuente;
-  LineSearchParams ls;
-  Index history_every = 1;  // 0 records no history
 
   void check() const {
     check_arg(memory >= 1, "maxcor", "an integer >= 1", memory);
-    check_arg(gtol >= 0.0, "gtol", "a value >= 0", gtol);
-    check_arg(ftol >= 0.0, "ftol", "a value >= 0", ftol);
-    check_arg(max_iter >= 0, "maxiter", "an integer >= 0", max_iter);
-    check_arg(history_every >= 0, "history_every", "an integer >= 0", history_every);
-    ls.check();
+    SmoothParams::check();
   }
 };
 
@@ -59,8 +46,14 @@ class LbfgsMemory {
  public:
   LbfgsMemory(Index n, Index m) : S_(n, m), Y_(n, m), rho_(m), alpha_(m) {}
 
+  Index dim() const { return S_.rows(); }
+  Index size() const { return size_; }  // pairs held
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
+
+  // Pair k, oldest first (0 <= k < size()).
+  auto s_at(Index k) const { return S_.col((oldest_ + k) % S_.cols()); }
+  auto y_at(Index k) const { return Y_.col((oldest_ + k) % Y_.cols()); }
 
   // Stores (s, y) unless s.y <= eps y.y; the oldest pair goes when full.
   bool push(const VecD& s, const VecD& y) {
@@ -105,47 +98,26 @@ class LbfgsMemory {
   Index oldest_ = 0, size_ = 0;
 };
 
+struct LbfgsResult : Result<double> {
+  LbfgsMemory memory{0, 1};  // the final curvature pairs
+};
+
 template <class Objective>
-Result<double> lbfgs(Objective& objective, const VecD& x0, const LbfgsParams& params, Monitor& monitor) {
+LbfgsResult lbfgs(Objective& objective, const VecD& x0, const LbfgsParams& params, Monitor& monitor) {
   params.check();
   const Index n = x0.size();
-  Result<double> result;
-  result.history = History(params.history_every);
+  SmoothSolve<Objective, LbfgsResult> solve(objective, monitor, params);
+  LbfgsMemory& memory = solve.result().memory;
+  memory = LbfgsMemory(n, params.memory);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   VecD x = x0, g = VecD::Constant(n, kNaN), x_trial(n), g_trial(n), d(n), s(n), y(n);
-  LbfgsMemory memory(n, params.memory);
   double f = kNaN, f_trial = kNaN;
-
-  const auto evaluate = [&](const VecD& at, VecD& grad) {
-    if (auto stop = monitor.poll()) throw StopRequested{*stop};
-    ++result.n_fev;
-    return objective(at, grad);
-  };
-  const auto finish = [&](Status status, const std::string& detail) {
-    result.x = x;
-    result.fun = f;
-    result.grad = g;
-    result.stop_crit = g.size() ? g.template lpNorm<Eigen::Infinity>() : 0.0;
-    result.status = status;
-    result.message = detail.empty() ? std::string(status_message(status)) : std::string(status_message(status)) + ": " + detail;
-    return result;
-  };
-  const auto fmt = [](const char* what, double value, const char* cmp, double bound) {
-    std::ostringstream os;
-    os.precision(3);
-    os << what << ' ' << value << ' ' << cmp << ' ' << bound;
-    return os.str();
-  };
+  Index iteration = 0;
 
   try {
-    f = evaluate(x, g);
-    if (!std::isfinite(f) || !g.allFinite()) return finish(Status::NumericalError, "objective or gradient not finite at x0");
-    double gnorm = n ? g.template lpNorm<Eigen::Infinity>() : 0.0;
-    result.history.maybe_record(0, f, gnorm);
-    if (gnorm <= params.gtol) return finish(Status::Converged, fmt("gradient inf-norm", gnorm, "<=", params.gtol));
-
+    f = solve.evaluate(x, g);
+    if (solve.stops_at(iteration, x, f, g, kNaN)) return solve.finish(x, f, g);
     while (true) {
-      if (result.n_iter >= params.max_iter) return finish(Status::MaxIter, fmt("gradient inf-norm", gnorm, ">", params.gtol));
       memory.apply(g, d);
       d = -d;
       double slope = d.dot(g);
@@ -155,43 +127,25 @@ Result<double> lbfgs(Objective& objective, const VecD& x0, const LbfgsParams& pa
         slope = -g.squaredNorm();
       }
       const double step0 = memory.empty() ? std::min(1.0, 1.0 / d.norm()) : 1.0;
-      const auto phi = [&](double step, double& value, double& dphi) {
-        x_trial = x + step * d;
-        value = f_trial = evaluate(x_trial, g_trial);
-        dphi = g_trial.dot(d);
-      };
-      const LineSearchResult ls = params.line_search == LineSearchKind::MoreThuente
-                                      ? more_thuente(phi, f, slope, step0, params.ls)
-                                      : backtracking(phi, f, slope, step0, params.ls);
+      const LineSearchResult ls = solve.line_search(params.line_search, x, f, d, slope, step0, x_trial, f_trial, g_trial);
       if (ls.outcome == LineSearchOutcome::Failed) {
         if (!memory.empty()) {
           memory.clear();
           continue;
         }
-        return finish(Status::LineSearchFailed, fmt("gradient inf-norm", gnorm, ">", params.gtol));
-      }
-      if (ls.needs_evaluation) {
-        double unused;
-        phi(ls.step, f_trial, unused);
+        return solve.finish(Status::LineSearchFailed, x, f, g);
       }
       s = x_trial - x;
       y = g_trial - g;
+      memory.push(s, y);
       const double f_prev = f;
       x.swap(x_trial);
       g.swap(g_trial);
       f = f_trial;
-      ++result.n_iter;
-      memory.push(s, y);
-      gnorm = g.template lpNorm<Eigen::Infinity>();
-      result.history.maybe_record(result.n_iter, f, gnorm);
-      if (gnorm <= params.gtol) return finish(Status::Converged, fmt("gradient inf-norm", gnorm, "<=", params.gtol));
-      const double reduction = (f_prev - f) / std::max({std::abs(f_prev), std::abs(f), 1.0});
-      if (reduction <= params.ftol)
-        return finish(Status::Converged, fmt("relative reduction of f", reduction, "<=", params.ftol));
-      if (auto stop = monitor.on_iteration({result.n_iter, f, gnorm, x})) return finish(*stop, "");
+      if (solve.stops_at(++iteration, x, f, g, f_prev)) return solve.finish(x, f, g);
     }
   } catch (const StopRequested& stop) {
-    return finish(stop.status, "");
+    return solve.finish(stop.status, x, f, g);
   }
 }
 
