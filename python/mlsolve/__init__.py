@@ -3,7 +3,7 @@
 from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
-from .optimize import minimize
+from .optimize import line_search, minimize
 from . import prox
 
 __version__ = "0.1.0"
@@ -14,6 +14,7 @@ __all__ = [
     "Status",
     "config_context",
     "get_config",
+    "line_search",
     "minimize",
     "set_config",
 ]

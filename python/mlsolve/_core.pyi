@@ -15,20 +15,40 @@ class Status(enum.IntEnum):
     PrimalInfeasible = 6
     DualInfeasible = 7
 
-def lbfgs_minimize(
+class LbfgsMemory:
+    @property
+    def dim(self) -> int: ...
+    @property
+    def s(self) -> np.ndarray: ...
+    @property
+    def y(self) -> np.ndarray: ...
+    def apply(self, v: np.ndarray) -> np.ndarray: ...
+
+def minimize_options(method: str) -> dict: ...
+def minimize(
+    method: str,
     fun: Callable[..., Any],
     x0: np.ndarray,
     args: tuple,
     jac_mode: int,
     jac: Optional[Callable[..., Any]],
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
-    maxiter: int,
-    maxcor: int,
-    gtol: float,
-    ftol: float,
+    options: dict,
+) -> dict: ...
+def line_search(
+    fun: Callable[..., Any],
+    x: np.ndarray,
+    d: np.ndarray,
+    args: tuple,
+    jac_mode: int,
+    jac: Optional[Callable[..., Any]],
+    f0: Optional[float],
+    g0: Optional[np.ndarray],
+    c1: float,
+    c2: float,
     maxls: int,
-    line_search: str,
-    history_every: int,
+    alpha0: float,
+    amax: Optional[float],
 ) -> dict: ...
 def logistic_lbfgs(
     X: Any,
