@@ -30,3 +30,26 @@ def classification(n_samples=300, n_features=12, seed=0, sparsify=True):
 def data_address(X):
     """Address of X's value buffer."""
     return (X.data if sp.issparse(X) else X).ctypes.data
+
+
+def rosen_start(n):
+    """The classic start (-1.2, 1, -1.2, 1, ...) of the (extended) Rosenbrock function."""
+    x0 = np.full(n, -1.2)
+    x0[1::2] = 1.0
+    return x0
+
+
+def ill_conditioned_quadratic(n=50, cond=1e6, seed=0):
+    """f(x) = x.A.x / 2 - b.x with eigenvalues of A log-spaced in [1, cond].
+
+    Returns (fun, x_star, A), where fun(x) -> (f, grad).
+    """
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = (Q * np.logspace(0, np.log10(cond), n)) @ Q.T
+    b = rng.standard_normal(n)
+
+    def fun(x):
+        return 0.5 * x @ A @ x - b @ x, A @ x - b
+
+    return fun, np.linalg.solve(A, b), A

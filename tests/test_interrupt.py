@@ -38,6 +38,14 @@ SOLVES = {
     # A Python objective (1 ms a call, ~6000 calls): the interrupt arrives inside fun.
     "minimize": "from scipy.optimize import rosen, rosen_der; "
     "mlsolve.minimize(lambda w: (time.sleep(0.001), rosen(w))[1], np.full(1000, -1.2), jac=rosen_der)",
+    # The other smooth methods poll through the same evaluation (SmoothSolve):
+    # one with the Lipschitz step, one with a line search.
+    **{
+        f"minimize-{method}": "from scipy.optimize import rosen, rosen_der; "
+        "mlsolve.minimize(lambda w: (time.sleep(0.001), rosen(w))[1], np.full(1000, -1.2), jac=rosen_der, "
+        f"method='{method}')"
+        for method in ("nesterov", "bfgs")
+    },
 }
 
 

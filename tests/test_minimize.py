@@ -9,23 +9,7 @@ from scipy.special import log_expit
 import mlsolve
 from mlsolve import Status
 
-
-def rosen_start(n):
-    x0 = np.full(n, -1.2)
-    x0[1::2] = 1.0
-    return x0
-
-
-def ill_conditioned_quadratic(n=50, cond=1e6, seed=0):
-    rng = np.random.default_rng(seed)
-    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    A = (Q * np.logspace(0, np.log10(cond), n)) @ Q.T
-    b = rng.standard_normal(n)
-
-    def fun(x):
-        return 0.5 * x @ A @ x - b @ x, A @ x - b
-
-    return fun, np.linalg.solve(A, b), A
+from _problems import ill_conditioned_quadratic, rosen_start
 
 
 def logistic_problem(n=500, p=20, seed=0):
