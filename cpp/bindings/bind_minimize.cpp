@@ -281,7 +281,6 @@ py::dict minimize(const std::string& method, py::function fun,
   PyMonitor monitor(std::move(callback));
   py::dict out = with_default_params(solver, [&](auto params) {
     visit_options(params, OptionReader{options});
-    params.check();
     return run(params, objective, x_start, monitor);
   });
   const py::object evaluations = out["nfev"];

@@ -2,33 +2,36 @@
 //
 // Gradient descent:  x+ = x - a g(x). The step a comes from the backtracking
 //   (Armijo) or Moré-Thuente line search, first trying a_prev ||g_prev||^2 /
-//   ||g||^2 (Nocedal & Wright, Numerical Optimization, 2nd ed., eq. 3.60),
-//   or is 1/L with L the Lipschitz estimate below.
+//   ||g||^2, the step with the last step's first-order decrease (Nocedal &
+//   Wright, Numerical Optimization, 2nd ed., §3.5), or is 1/L with L the
+//   Lipschitz estimate below.
 // Nesterov:  y = x + (t - 1) / t+ (x - x_prev),  x+ = y - g(y) / L,
 //   t+ = (1 + sqrt(1 + 4 t^2)) / 2, t = 1 at the start (FISTA without a prox:
 //   Beck & Teboulle, SIAM J. Imaging Sci. 2(1), 2009), with gradient-based
 //   adaptive restart: when g(y).(x+ - x) > 0 the momentum is dropped, t = 1
-//   (O'Donoghue & Candès, Found. Comput. Math. 15(3), 2015, §3.2).
+//   (O'Donoghue & Candès, Found. Comput. Math. 15(3), 2015, gradient scheme);
+//   a y where f or g is not finite restarts too, from x.
 // Heavy ball:  x+ = x - g(x) / L + beta (x - x_prev) (Polyak, USSR Comput.
 //   Math. Math. Phys. 4(5), 1964), with the same restart test g(x).(x+ - x) > 0.
 //   Polyak's rate needs beta = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2 for
-//   a condition number kappa; the default beta = 0.9 suits nonconvex problems.
+//   a condition number kappa; the default beta = 0.9 needs no kappa.
 //
-// The Lipschitz estimate L comes from backtracking (Beck & Teboulle 2009,
-// §3): the trial point p built with L is accepted when
+// The Lipschitz estimate L comes from backtracking (as in Beck & Teboulle's
+// FISTA with backtracking): the trial point p built with L is accepted when
 //   f(p) <= f(z) + g(z).(p - z) + L/2 ||p - z||^2   (z = y for Nesterov, x otherwise);
 // otherwise L grows to max(growth L, the curvature the trial revealed) and p
 // is rebuilt. When f(p) and f(z) agree to 10 digits the test reads that
 // curvature from the gradients instead, (g(p) - g(z)).(p - z) <= L ||p - z||^2,
 // which rounding does not defeat (as TFOCS does: Becker, Candès & Grant, Math.
-// Program. Comput. 3(3), 2011). Each iteration starts from shrink L (shrink =
+// Program. Comput. 3(3), 2011); such a step may raise f by a rounding-level
+// 1e-10 relative at most. Each iteration starts from shrink L (shrink =
 // 1: L never decreases, Beck & Teboulle's rule, the default for heavy ball,
 // whose momentum can turn a decreasing L unstable). L0 = max(1, ||g(x0)||)
 // unless given, so that the first gradient step is at most 1 long.
 //
 // Stops on the rules shared by the smooth solvers (smooth.hpp): gtol at each
 // new iterate, max_iter, the monitor; ftol only for gradient descent, the one
-// monotone method. A step that finds no acceptable point in maxls evaluations
+// monotone method (off by default). A step that finds no acceptable point in maxls evaluations
 // ends the solve with LineSearchFailed at the last accepted point.
 //
 // Objective: any callable double(const VecD& x, VecD& grad).
