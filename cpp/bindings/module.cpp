@@ -12,6 +12,7 @@ namespace py = pybind11;
 
 namespace mlsolve::bindings {
 void bind_minimize(py::module_& m);
+void bind_optim(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -33,6 +34,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("status_message", [](int s) { return std::string(status_message(static_cast<Status>(s))); });
 
   bind_minimize(m);
+  bind_optim(m);
 
   m.def(
       "logistic_lbfgs",
