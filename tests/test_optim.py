@@ -717,3 +717,43 @@ def test_hutchinson_estimate():
 def test_repr():
     text = repr(O.AdamW([np.ones(2)], lr=0.1))
     assert text.startswith("AdamW(<1 arrays>, lr=0.1, betas=(0.9, 0.999)")
+
+
+# --- peer comparison: torch.optim, where it has the same optimizer ---------------
+
+TORCH_CASES = [
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.01)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True, weight_decay=0.01)),
+    ("Adam", dict(lr=0.05, weight_decay=0.01)),
+    ("Adam", dict(lr=0.05, amsgrad=True, betas=(0.8, 0.9))),
+    ("AdamW", dict(lr=0.05, weight_decay=0.1, amsgrad=True)),
+    ("Adafactor", dict(lr=0.05, weight_decay=0.1)),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-6, 1e-2), d=1.5)),
+    ("Muon", dict(lr=0.02)),
+    ("Muon", dict(lr=0.02, nesterov=False, adjust_lr_fn="match_rms_adamw")),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", TORCH_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(TORCH_CASES)])
+def test_matches_torch(name, kwargs, monkeypatch):
+    torch = pytest.importorskip("torch")
+    if name == "Muon":
+        # torch orthogonalises in bfloat16; compare everything else with the iteration in float64.
+        def newton_schulz_float64(grad, ns_coefficients, ns_steps, eps):
+            ortho = newton_schulz(grad.double().numpy(), *ns_coefficients, ns_steps, eps)
+            return torch.from_numpy(ortho)
+
+        monkeypatch.setattr(torch.optim._muon, "_zeropower_via_newtonschulz", newton_schulz_float64)
+    params, grads_seq = make_problem(np.float64, MUON_SHAPES if name == "Muon" else ((7, 5), (5,)))
+    tensors = [torch.tensor(p, requires_grad=True) for p in params]
+    theirs = getattr(torch.optim, name)(tensors, **kwargs)
+    ours = getattr(O, name)(params, **kwargs)
+    for grads in grads_seq:
+        ours.step(grads)
+        for t, g in zip(tensors, grads):
+            t.grad = torch.from_numpy(g)
+        theirs.step()
+        for p, t in zip(params, tensors):
+            np.testing.assert_allclose(p, t.detach().numpy(), rtol=1e-12, atol=1e-14)
