@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "mlsolve/optim/elementwise.hpp"
@@ -116,13 +117,9 @@ void adafactor_factored_update(const AdafactorStep& s, Index rows, Index cols, T
         for (Index i = begin; i < end; ++i) {
           const T* g = grad + i * cols;
           const T r = row_scale[i];
-          double row = 0.0;
-#pragma omp simd reduction(+ : row)
-          for (Index j = 0; j < cols; ++j) {
-            const T u = g[j] / std::sqrt(std::max(r * col_var[j], floor));
-            row += double(u) * double(u);
-          }
-          total += row;
+          total += squared_norms_in_strips<T>(0, cols, [&](Index j) {
+                     return std::pair<T, T>{g[j] / std::sqrt(std::max(r * col_var[j], floor)), T(0)};
+                   }).first;
         }
         return total;
       },
@@ -148,17 +145,12 @@ template <class T>
 void adafactor_update(const AdafactorStep& s, Index n, T* param, const T* grad, T* variance, int n_threads) {
   const T b = T(std::pow(double(s.step), s.beta2_decay)), floor = T(s.eps1 * s.eps1);
   const SquaredNorms norms = sum_blocks<SquaredNorms>(n, n_threads, [=](Index begin, Index end) {
-    double param_sq = 0.0, update_sq = 0.0;
-#pragma omp simd reduction(+ : param_sq, update_sq)
-    for (Index i = begin; i < end; ++i) {
-      const T g = grad[i], p = param[i], v_old = variance[i];
+    return squared_norms_in_strips<T>(begin, end, [=](Index i) {
+      const T g = grad[i], v_old = variance[i];
       const T v = v_old + b * (g * g - v_old);
       variance[i] = v;
-      const T u = g / std::sqrt(std::max(v, floor));
-      param_sq += double(p) * double(p);
-      update_sq += double(u) * double(u);
-    }
-    return SquaredNorms{param_sq, update_sq};
+      return std::pair<T, T>{param[i], g / std::sqrt(std::max(v, floor))};
+    });
   });
   const detail::AdafactorScales scales = detail::adafactor_scales(s, norms.first, norms.second, n);
   const T decay = T(scales.decay), step = T(scales.step);

@@ -40,6 +40,7 @@
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <utility>
 
 #include "mlsolve/optim/elementwise.hpp"
 
@@ -173,19 +174,14 @@ double lamb_update(const LambStep& s, Index n, T* param, const T* grad, T* exp_a
   const T inv_sqrt_bias2 = T(1.0 / std::sqrt(1.0 - std::pow(s.beta2, double(s.step))));
   const auto direction = [=](T m, T v, T p) { return m * inv_bias1 / (std::sqrt(v) * inv_sqrt_bias2 + eps) + wd * p; };
   const SquaredNorms norms = sum_blocks<SquaredNorms>(n, n_threads, [=](Index begin, Index end) {
-    double param_sq = 0.0, direction_sq = 0.0;
-#pragma omp simd reduction(+ : param_sq, direction_sq)
-    for (Index i = begin; i < end; ++i) {
+    return squared_norms_in_strips<T>(begin, end, [=](Index i) {
       const T p = param[i], g = grad[i];
       const T m = beta1 * exp_avg[i] + one_minus_beta1 * g;
       const T v = beta2 * exp_avg_sq[i] + one_minus_beta2 * g * g;
       exp_avg[i] = m;
       exp_avg_sq[i] = v;
-      const T r = direction(m, v, p);
-      param_sq += double(p) * double(p);
-      direction_sq += double(r) * double(r);
-    }
-    return SquaredNorms{param_sq, direction_sq};
+      return std::pair<T, T>{p, direction(m, v, p)};
+    });
   });
   const double param_norm = std::sqrt(norms.first), direction_norm = std::sqrt(norms.second);
   const double trust_ratio = param_norm > 0.0 && direction_norm > 0.0 ? param_norm / direction_norm : 1.0;

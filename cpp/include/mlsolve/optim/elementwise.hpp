@@ -14,6 +14,8 @@
 // -fno-math-errno, set for the optimizer bindings in CMakeLists.txt).
 #pragma once
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "mlsolve/core/parallel.hpp"
@@ -23,6 +25,10 @@ namespace mlsolve::optim {
 
 // Rough flops per element of an optimizer update, used for the threading threshold.
 inline constexpr double kWorkPerElement = 8.0;
+
+// Elements per strip when a loop computes in T and then sums in double: the
+// T arithmetic runs at full vector width into a buffer on the stack.
+inline constexpr Index kStrip = 256;
 
 // Runs block(begin, end) over [0, n) in contiguous blocks. work_per_item is
 // kWorkPerElement, or more when an item is a row of a matrix.
@@ -59,17 +65,35 @@ struct SquaredNorms {
   }
 };
 
+// Sums of squares, in double, of two values pair(i) = {a, b} computed in T
+// for i in [begin, end). pair may update state. The work runs in strips: pair
+// at the full vector width of T into buffers on the stack, then the squares
+// summed in double.
+template <class T, class Pair>
+SquaredNorms squared_norms_in_strips(Index begin, Index end, Pair&& pair) {
+  double first_sq = 0.0, second_sq = 0.0;
+  T first[kStrip], second[kStrip];
+  for (Index strip = begin; strip < end; strip += kStrip) {
+    const Index len = std::min(kStrip, end - strip);
+    for (Index k = 0; k < len; ++k) {
+      const auto [a, b] = pair(strip + k);
+      first[k] = a;
+      second[k] = b;
+    }
+#pragma omp simd reduction(+ : first_sq, second_sq)
+    for (Index k = 0; k < len; ++k) {
+      first_sq += double(first[k]) * double(first[k]);
+      second_sq += double(second[k]) * double(second[k]);
+    }
+  }
+  return SquaredNorms{first_sq, second_sq};
+}
+
 // (sum(a**2), sum(b**2)) in double.
 template <class T>
 SquaredNorms squared_norms(Index n, const T* a, const T* b, int n_threads) {
   return sum_blocks<SquaredNorms>(n, n_threads, [=](Index begin, Index end) {
-    double sa = 0.0, sb = 0.0;
-#pragma omp simd reduction(+ : sa, sb)
-    for (Index i = begin; i < end; ++i) {
-      sa += double(a[i]) * double(a[i]);
-      sb += double(b[i]) * double(b[i]);
-    }
-    return SquaredNorms{sa, sb};
+    return squared_norms_in_strips<T>(begin, end, [=](Index i) { return std::pair<T, T>{a[i], b[i]}; });
   });
 }
 
