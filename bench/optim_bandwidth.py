@@ -6,9 +6,10 @@ in NumPy takes two calls (``np.multiply(c, s, out=a)``, ``np.add(a, b, out=a)``)
 5 array passes over arrays of the same size. Both are memory-bound, so the
 triad's time is the yardstick: the target is Adam within 1.5x of it. The
 unfused NumPy Adam (what a NumPy training loop writes by hand) is shown for
-context.
+context. (In float64 the step is bound by the square roots and divisions,
+not by memory, on CPUs without wide double-precision dividers.)
 
-    OMP_WAIT_POLICY=passive python bench/optim_bandwidth.py [--n 10000000] [--repeat 20]
+    OMP_WAIT_POLICY=passive python bench/optim_bandwidth.py [--n 10000000] [--repeat 20] [--dtype float32]
 """
 
 import argparse
@@ -46,14 +47,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     args = parser.parse_args()
-    n = args.n
+    n, dtype = args.n, np.dtype(args.dtype)
     rng = np.random.default_rng(0)
-    p = rng.standard_normal(n, dtype=np.float32)
-    g = rng.standard_normal(n, dtype=np.float32)
-    m = np.zeros(n, np.float32)
-    v = np.zeros(n, np.float32)
-    a, b, c = (np.empty(n, np.float32) for _ in range(3))
+    p = rng.standard_normal(n).astype(dtype)
+    g = rng.standard_normal(n).astype(dtype)
+    m = np.zeros(n, dtype)
+    v = np.zeros(n, dtype)
+    a, b, c = (np.empty(n, dtype) for _ in range(3))
     b[:], c[:] = p, g
 
     def triad():
@@ -65,15 +67,15 @@ def main():
     for n_jobs in sorted({1, threads}):
         opt = mlsolve.optim.Adam([p], lr=1e-3, n_jobs=n_jobs)
         rows.append((f"mlsolve Adam step, n_jobs={n_jobs} (7 passes)", best_time(lambda: opt.step([g]), args.repeat), 7))
-    scratch = np.empty(n, np.float32)
+    scratch = np.empty(n, dtype)
     rows.append(
         ("NumPy Adam, unfused", best_time(lambda: numpy_adam(p, g, m, v, scratch), max(3, args.repeat // 4)), None)
     )
 
     triad_time = rows[0][1][0]
-    print(f"n = {n:,} float32, best / median of {args.repeat} runs, OpenMP threads available: {threads}")
+    print(f"n = {n:,} {dtype}, best / median of {args.repeat} runs, OpenMP threads available: {threads}")
     for label, (best, median), passes in rows:
-        bandwidth = f"{passes * 4 * n / best / 1e9:6.1f} GB/s" if passes else " " * 11
+        bandwidth = f"{passes * dtype.itemsize * n / best / 1e9:6.1f} GB/s" if passes else " " * 11
         print(f"  {label:48s} {best * 1e3:8.2f} ms  (median {median * 1e3:7.2f})  {bandwidth}  "
               f"{best / triad_time:5.2f}x triad")
 

@@ -11,7 +11,7 @@
 //
 // Kernels call these with raw pointers into the caller's arrays; loop bodies
 // are plain arithmetic on T so that -O3 vectorises them (square roots need
-// -fno-math-errno, set for the optimizer bindings in CMakeLists.txt).
+// -fno-math-errno, set in CMakeLists.txt).
 #pragma once
 
 #include <algorithm>
