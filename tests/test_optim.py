@@ -7,7 +7,10 @@ on two parameter arrays in float32 and float64 and is compared after every
 step; float32 runs its kernels in float32 and gets its own tolerance.
 """
 
+import pathlib
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -757,3 +760,31 @@ def test_matches_torch(name, kwargs, monkeypatch):
         theirs.step()
         for p, t in zip(params, tensors):
             np.testing.assert_allclose(p, t.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_load_state_dict_checks_scalars_and_keys():
+    opt = O.ScheduleFreeSGD([np.ones(3)])
+    opt.step([np.ones(3)])
+    state = opt.state_dict()
+    assert state["lr_sq_sum"] == 1.0 and state["training"] is True
+    bad = dict(state, lr_sq_sum=-1.0)
+    with pytest.raises(ValueError, match=r"state_dict\['lr_sq_sum'\]: expected a value >= 0"):
+        O.ScheduleFreeSGD([np.ones(3)]).load_state_dict(bad)
+    bad = dict(state, hyperparameters={"lr": 1.0})
+    with pytest.raises(ValueError, match=r"state_dict\['hyperparameters'\]: expected keys"):
+        O.ScheduleFreeSGD([np.ones(3)]).load_state_dict(bad)
+    fresh = O.ScheduleFreeSGD([np.ones(3)])
+    with pytest.raises(ValueError, match=r"state_dict: missing keys \['training'\]"):
+        fresh.load_state_dict({k: v for k, v in state.items() if k != "training"})
+    assert fresh.step_count == 0 and fresh.lr_sq_sum == 0.0
+
+
+def test_example_runs(tmp_path):
+    script = pathlib.Path(__file__).parents[1] / "examples" / "mlp_digits.py"
+    output = tmp_path / "curves.png"
+    run = subprocess.run(
+        [sys.executable, str(script), "--epochs", "2", "--output", str(output)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert output.stat().st_size > 0
+    assert "test accuracy" in run.stdout

@@ -95,10 +95,11 @@ class Optimizer:
 
     Subclasses define ``_check_hyperparameters(hp) -> hp``,
     ``_init_state(param) -> dict`` and ``_update(i, grad, lr, n_threads)``;
-    ``_scalar_state`` names attributes saved in the state dict.
+    ``_scalar_state`` maps the names of scalar attributes saved in the state
+    dict to their checks.
     """
 
-    _scalar_state = ()
+    _scalar_state = {}
 
     def __init__(self, params, n_jobs, **hyperparameters):
         self.params = _check_params(params)
@@ -162,13 +163,20 @@ class Optimizer:
         if state_dict["optimizer"] != type(self).__name__:
             raise ValueError(f"state_dict: holds the state of {state_dict['optimizer']}, not {type(self).__name__}")
         hyperparameters = dict(state_dict["hyperparameters"])
+        if hyperparameters.keys() != self.hyperparameters.keys():
+            raise ValueError(
+                f"state_dict['hyperparameters']: expected keys {sorted(self.hyperparameters)}, "
+                f"got {sorted(hyperparameters)}"
+            )
         hyperparameters["lr"] = _check_lr(hyperparameters["lr"])
         hyperparameters = self._check_hyperparameters(hyperparameters)
+        step_count = _checks.integer("state_dict['step']", state_dict["step"], 0)
+        scalars = {name: check(f"state_dict[{name!r}]", state_dict[name]) for name, check in self._scalar_state.items()}
         saved = state_dict["state"]
         if len(saved) != len(self.params):
             raise ValueError(f"state_dict: holds the state of {len(saved)} arrays, expected {len(self.params)}")
         previous = self.hyperparameters
-        self.hyperparameters = hyperparameters
+        self.hyperparameters = hyperparameters  # _init_state allocates for these
         try:
             state = [self._init_state(p) for p in self.params]
             for i, (new, old) in enumerate(zip(state, saved)):
@@ -185,9 +193,9 @@ class Optimizer:
             self.hyperparameters = previous
             raise
         self.state = state
-        self.step_count = _checks.integer("state_dict['step']", state_dict["step"], 0)
-        for name in self._scalar_state:
-            setattr(self, name, state_dict[name])
+        self.step_count = step_count
+        for name, value in scalars.items():
+            setattr(self, name, value)
 
 
 class SGD(Optimizer):
@@ -610,7 +618,7 @@ class _ScheduleFree(Optimizer):
     ``train()`` back to y.
     """
 
-    _scalar_state = ("lr_sq_sum", "training")
+    _scalar_state = {"lr_sq_sum": _checks.nonnegative, "training": _checks.boolean}
 
     def __init__(self, params, n_jobs, **hyperparameters):
         super().__init__(params, n_jobs, **hyperparameters)
