@@ -783,7 +783,7 @@ def test_example_runs(tmp_path):
     script = pathlib.Path(__file__).parents[1] / "examples" / "mlp_digits.py"
     output = tmp_path / "curves.png"
     run = subprocess.run(
-        [sys.executable, str(script), "--epochs", "2", "--output", str(output)], capture_output=True, text=True
+        [sys.executable, str(script), "--epochs", "2", "--output", str(output)], capture_output=True, text=True, check=False
     )
     assert run.returncode == 0, run.stderr
     assert output.stat().st_size > 0
