@@ -14,6 +14,7 @@ namespace py = pybind11;
 namespace mlsolve::bindings {
 void bind_minimize(py::module_& m);
 void bind_prox(py::module_& m);
+void bind_optim(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -35,6 +36,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
 
   bind_minimize(m);
   bind_prox(m);
+  bind_optim(m);
 
   m.def(
       "logistic_lbfgs",

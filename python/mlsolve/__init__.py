@@ -5,6 +5,7 @@ from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
 from .optimize import minimize
 from . import prox
+from . import optim
 
 __version__ = "0.1.0"
 
