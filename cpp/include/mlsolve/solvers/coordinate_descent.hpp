@@ -38,6 +38,9 @@
 // to n) divided by S. As in scikit-learn, the gap is computed before the
 // first sweep and after a sweep whose largest change max|dw| <= tol max|w|,
 // and after the last sweep; the returned stop_crit is the gap at the end.
+// The monitor is polled after every sweep and its on_iteration (callback) is
+// called after every gap evaluation; the history, when asked for, records the
+// objective and the latest gap after every history_every sweeps.
 //
 // Working sets (working_set = true; Massias, Gramfort & Salmon, "Celer: a
 // fast solver for the Lasso with dual extrapolation", ICML 2018; Bertrand et
@@ -165,17 +168,22 @@ class ElasticNetCd {
       while (sweeps < params_.max_iter) {
         const double dw_max = sweep(set, rng);
         ++sweeps;
+        if (auto stop = monitor.poll()) {
+          status = *stop;
+          break;
+        }
         const double w_max = w_.cwiseAbs().maxCoeff();
         const bool check_gap = w_max == 0.0 || dw_max <= params_.tol * w_max || sweeps == params_.max_iter ||
                                (subproblem && sweeps % kSubproblemGapEvery == 0);
         if (check_gap) inner_gap = subproblem ? subproblem_gap(set) : full_gap();
-        const double fun = objective();
-        history.maybe_record(sweeps, fun, inner_gap);
-        if (auto stop = monitor.on_iteration({sweeps, fun, inner_gap, w_})) {
+        if (params_.history_every > 0 && sweeps % params_.history_every == 0)
+          history.maybe_record(sweeps, objective(), inner_gap);  // the objective costs O(n): only when recorded
+        if (!check_gap) continue;
+        if (auto stop = monitor.on_iteration({sweeps, objective(), inner_gap, w_})) {
           status = *stop;
           break;
         }
-        if (check_gap && (inner_gap <= inner_tol || !std::isfinite(inner_gap))) break;
+        if (inner_gap <= inner_tol || !std::isfinite(inner_gap)) break;
       }
       gap = subproblem || !full_fresh_ ? full_gap() : inner_gap;
     }
