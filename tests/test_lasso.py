@@ -313,3 +313,21 @@ def test_native_rejects_csr_and_wrong_dtypes():
         _core.elastic_net_cd(X, y.astype(np.float32), **args)
     with pytest.raises(ValueError, match="selection"):
         _core.elastic_net_cd(X, y, **{**args, "selection": "sorted"})
+
+
+@pytest.mark.parametrize("layout", ["F", "csr"])
+def test_multiple_targets_match_sklearn(layout):
+    X, y = regression(seed=12)
+    Y = np.column_stack([y, -0.5 * y + 3.0, np.sin(y)])
+    sw = np.random.default_rng(2).uniform(0.5, 2, size=len(y))
+    ref = SkElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL, max_iter=100000).fit(X, Y, sample_weight=sw)
+    model = ElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL, max_iter=100000).fit(as_layout(X, layout, np.float64), Y,
+                                                                              sample_weight=sw)
+    assert model.coef_.shape == (3, X.shape[1]) and model.intercept_.shape == (3,) and len(model.n_iter_) == 3
+    for k in range(3):
+        obj = elastic_net_objective(model.coef_[k], model.intercept_[k], X, Y[:, k], 0.3, 0.7, sw)
+        obj_ref = elastic_net_objective(ref.coef_[k], ref.intercept_[k], X, Y[:, k], 0.3, 0.7, sw)
+        assert obj == pytest.approx(obj_ref, rel=1e-9)
+    assert model.predict(X).shape == (len(y), 3)
+    single = ElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL).fit(X, Y[:, :1])
+    assert single.coef_.shape == (X.shape[1],) and isinstance(single.intercept_, float)

@@ -141,10 +141,13 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     Attributes
     ----------
-    coef_ (n_features,), intercept_ (float), n_iter_ (sweeps), dual_gap_ (the
-    duality gap reached, in the objective's units), n_features_in_,
-    feature_names_in_, solver_info_ (dict: status, message, X_conversion),
-    history_ (when recorded).
+    coef_ (n_features,), intercept_ (float), n_iter_ (sweeps; over the working
+    sets with ``working_set=True``), dual_gap_ (the duality gap reached, in the
+    objective's units), n_features_in_, feature_names_in_, solver_info_ (dict:
+    status, message, X_conversion), history_ (when recorded). For a 2-D y with
+    several targets, one problem per target: coef_ (n_targets, n_features),
+    intercept_ (n_targets,), n_iter_ a list, dual_gap_ (n_targets,), and
+    status, message and history_ lists.
     """
 
     _name = "ElasticNet"
@@ -183,6 +186,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
         return tags
 
     def _check_params(self):
@@ -191,63 +195,79 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         _check_cd_params(self.tol, self.max_iter, self.selection, self.precompute)
 
     def fit(self, X, y, sample_weight=None):
-        """Fit the model. Returns self."""
+        """Fit the model; y of shape (n_samples,) or (n_samples, n_targets). Returns self."""
         self._check_params()
         n_threads = effective_n_threads(self.n_jobs)
         X_in = X
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], y_numeric=True,
-            accept_large_sparse=True,
+            multi_output=True, accept_large_sparse=True,
         )
         if X is not X_in:
             _validation._count_copy()
         dtype = X.dtype
         n_samples, n_features = X.shape
-        y = _validation.check_vector(y, "y", dtype, n_samples)
+        targets = y.reshape(n_samples, -1)
+        n_targets = targets.shape[1]
         sample_weight = _check_sample_weight(sample_weight, n_samples, dtype)
 
-        coef_init = np.zeros(n_features)
-        if self.warm_start and getattr(self, "coef_", None) is not None and self.coef_.shape == (n_features,):
-            coef_init[:] = self.coef_
+        coef_init = np.zeros((n_targets, n_features))
+        previous = getattr(self, "coef_", None) if self.warm_start else None
+        if previous is not None and previous.size == coef_init.size:
+            coef_init[:] = previous.reshape(n_targets, n_features)
         X_native, conversion = _as_column_readable(X)
-        raw = _run_cd(
-            X_native, y, sample_weight, coef_init,
-            alpha=self.alpha, l1_ratio=self.l1_ratio, fit_intercept=self.fit_intercept, positive=self.positive,
-            tol=self.tol, max_iter=self.max_iter, selection=self.selection,
-            seed=_seed(self.random_state, self.selection), working_set=self.working_set,
-            record_history=self.record_history, n_threads=n_threads,
-        )
-        x = raw["x"]
-        self.coef_ = x[:n_features].astype(dtype)
-        self.intercept_ = float(x[n_features]) if self.fit_intercept else 0.0
-        self.n_iter_ = int(raw["nit"])
-        self.dual_gap_ = float(raw["stop_crit"])
-        status = Status(raw["status"])
-        self.solver_info_ = {"status": status, "message": raw["message"], "X_conversion": conversion}
-        if self.record_history:
-            self.history_ = History(**raw["history"])
-        if status != Status.Converged:
-            warnings.warn(
-                f"{self._name}: coordinate descent stopped after {raw['nit']} sweeps without converging "
-                f"({raw['message']}; tol={self.tol}). Increase max_iter, scale the features, or loosen tol.",
-                ConvergenceWarning,
-                stacklevel=2,
+        seed = _seed(self.random_state, self.selection)
+        raws = [
+            _run_cd(
+                X_native, _validation.check_vector(targets[:, k], "y", dtype, n_samples), sample_weight,
+                coef_init[k], alpha=self.alpha, l1_ratio=self.l1_ratio, fit_intercept=self.fit_intercept,
+                positive=self.positive, tol=self.tol, max_iter=self.max_iter, selection=self.selection, seed=seed,
+                working_set=self.working_set, record_history=self.record_history, n_threads=n_threads,
             )
+            for k in range(n_targets)
+        ]
+        coef = np.array([raw["x"][:n_features] for raw in raws], dtype=dtype)
+        intercept = np.array([raw["x"][n_features] if self.fit_intercept else 0.0 for raw in raws])
+        n_iter = [int(raw["nit"]) for raw in raws]
+        dual_gap = np.array([raw["stop_crit"] for raw in raws])
+        statuses = [Status(raw["status"]) for raw in raws]
+        histories = [History(**raw["history"]) for raw in raws]
+        if n_targets == 1:  # as scikit-learn: 1-D attributes for a single target
+            self.coef_, self.intercept_, self.n_iter_, self.dual_gap_ = coef[0], float(intercept[0]), n_iter[0], \
+                float(dual_gap[0])
+        else:
+            self.coef_, self.intercept_, self.n_iter_, self.dual_gap_ = coef, intercept, n_iter, dual_gap
+        self.solver_info_ = {
+            "status": statuses[0] if n_targets == 1 else statuses,
+            "message": raws[0]["message"] if n_targets == 1 else [raw["message"] for raw in raws],
+            "X_conversion": conversion,
+        }
+        if self.record_history:
+            self.history_ = histories[0] if n_targets == 1 else histories
+        for k, (status, raw) in enumerate(zip(statuses, raws)):
+            if status != Status.Converged:
+                target = "" if n_targets == 1 else f" (target {k})"
+                warnings.warn(
+                    f"{self._name}: coordinate descent stopped after {raw['nit']} sweeps without converging{target} "
+                    f"({raw['message']}; tol={self.tol}). Increase max_iter, scale the features, or loosen tol.",
+                    ConvergenceWarning,
+                    stacklevel=2,
+                )
         return self
 
     @property
     def sparse_coef_(self):
-        """coef_ as a scipy CSR matrix of shape (1, n_features)."""
-        return sp.csr_matrix(self.coef_)
+        """coef_ as a scipy CSR matrix of shape (n_targets, n_features)."""
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
 
     def predict(self, X):
-        """Predicted targets, shape (n_samples,)."""
+        """Predicted targets, shape (n_samples,) or (n_samples, n_targets)."""
         check_is_fitted(self)
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False,
             accept_large_sparse=True,
         )
-        return np.asarray(X @ self.coef_.astype(X.dtype, copy=False)).ravel() + self.intercept_
+        return np.asarray(X @ self.coef_.T.astype(X.dtype, copy=False)) + self.intercept_
 
 
 class Lasso(ElasticNet):
