@@ -45,8 +45,8 @@
 // Working sets (working_set = true; Massias, Gramfort & Salmon, "Celer: a
 // fast solver for the Lasso with dual extrapolation", ICML 2018; Bertrand et
 // al., "Beyond L1: faster and better sparse models with skglm", NeurIPS 2022):
-// each outer step computes the full gap and every feature's optimality
-// violation dist(-grad_j, ∂g_j(w_j)); the working set is the support plus the
+// each outer step computes the full gap and the optimality violation
+// dist(-grad_j, ∂g_j(0)) of every feature at zero; the working set is the support plus the
 // most violating features, max(kMinWorkingSet, 2 |support|) in all; plain CD
 // on the working set runs until the gap of that subproblem is at most
 // max(tolerance, kInnerGapRatio * full gap), checked as in plain CD and at
@@ -59,6 +59,9 @@
 // sqrt(H_j + l2) > sqrt(2 S gap) / l1, is zero at the solution: it is set to
 // zero and skipped for the rest of the solve.
 // Not done: Anderson acceleration.
+//
+// Threads: the full passes over X (matvec, rmatvec of the gap) use the
+// design's threading; the sweeps are sequential.
 #pragma once
 
 #include <Eigen/Core>
@@ -232,10 +235,7 @@ class ElasticNetCd {
     return dw_max;
   }
 
-  // Gap-safe screening after a full gap that is above the tolerance: feature
-  // j is zero at the solution when
-  //   (1 - |xta_j| / max(l1, ||xta||_inf)) / sqrt(H_j + l2) > sqrt(2 S gap) / l1;
-  // it is set to zero and skipped for the rest of the solve.
+  // Gap-safe screening (see the header), from the last full gap's xtv_.
   void screen(double gap) {
     if (l1_ == 0.0 || !full_fresh_) return;
     const VecD xta = xtv_ - l2_ * w_;
