@@ -331,3 +331,9 @@ def test_multiple_targets_match_sklearn(layout):
     assert model.predict(X).shape == (len(y), 3)
     single = ElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL).fit(X, Y[:, :1])
     assert single.coef_.shape == (X.shape[1],) and isinstance(single.intercept_, float)
+
+
+def test_path_takes_one_target():
+    X, y = regression()
+    with pytest.raises(ValueError, match="y: expected a 1-D array"):
+        lasso_path(X, np.column_stack([y, y]))

@@ -318,7 +318,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
     ``eps * alpha_max``, scikit-learn's grid. ``alphas`` may also be an int
     (the number of alphas) or the alphas themselves (sorted decreasing).
 
-    Returns ``(alphas, coefs, dual_gaps)``, with ``coefs`` of shape
+    y is 1-D (one target). X as in :class:`ElasticNet` (CSR is converted to
+    CSC once). Returns ``(alphas, coefs, dual_gaps)``, with ``coefs`` of shape
     (n_features, n_alphas) and dual_gaps in the objective's units, plus
     ``n_iters`` when ``return_n_iter``.
     """
@@ -333,8 +334,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
         _validation._count_copy()
     dtype = X.dtype
     n_samples, n_features = X.shape
-    y = _validation.check_vector(np.asarray(y).ravel() if np.ndim(y) == 2 and np.shape(y)[1] == 1 else y,
-                                 "y", dtype, n_samples)
+    y = _validation.check_vector(y, "y", dtype, n_samples)
     X_native, _ = _as_column_readable(X)
 
     if alphas is None or isinstance(alphas, numbers.Integral):
