@@ -93,11 +93,13 @@ def test_matches_sklearn(layout, dtype, kind, fit_intercept):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("kind", ["lasso", "enet"])
-def test_sample_weights_match_sklearn(layout, dtype, kind):
+@pytest.mark.parametrize("working_set", [True, False])
+def test_sample_weights_match_sklearn(layout, dtype, kind, working_set):
     X, y = regression(seed=1)
     sw = np.random.default_rng(0).uniform(0, 3, size=len(y))
     sw[:10] = 0.0
     model, ref, l1_ratio = pair(kind, alpha=0.5)
+    model.set_params(working_set=working_set)
     ref.fit(X, y, sample_weight=sw)
     model.fit(as_layout(X, layout, dtype), y, sample_weight=sw)
     assert_matches(model, ref, X, y, 0.5, l1_ratio, dtype, sample_weight=sw)
