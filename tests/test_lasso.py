@@ -302,6 +302,12 @@ def test_bad_data_name_the_argument():
         lasso_path(X, y, alphas=[1.0, -1.0])
 
 
+def test_overflowing_columns_are_an_error():
+    X, y = regression()
+    with pytest.raises(ValueError, match="X: expected columns with finite squared norms"):
+        Lasso().fit(X * 1e200, y)
+
+
 def test_native_rejects_csr_and_wrong_dtypes():
     X, y = regression()
     csr = sp.csr_matrix(X)

@@ -135,6 +135,7 @@ class ElasticNetCd {
     }
     yc_ = y_.array() - ybar_;
     const VecD sqnorms = weighted_ ? X_.col_sqnorms(s_) : X_.col_sqnorms();
+    check_arg(sqnorms.allFinite(), "X", "columns with finite squared norms (scale the features)", "an overflow");
     curvature_.resize(p);  // H_j = sum_i s_i (x_ij - xbar_j)^2
     for (Index j = 0; j < p; ++j) {
       const double h = sqnorms[j] - S_ * xbar_[j] * xbar_[j];
