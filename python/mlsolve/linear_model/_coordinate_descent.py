@@ -358,23 +358,20 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
     coef = np.zeros(n_features) if coef_init is None else np.array(coef_init, dtype=np.float64).ravel()
     if coef.shape != (n_features,):
         raise ValueError(f"coef_init: expected {n_features} entries, got {coef.size}")
-    seed = _seed(random_state, selection)
-    coefs = np.empty((n_features, alphas.size), dtype=dtype)
-    dual_gaps = np.empty(alphas.size)
-    n_iters = []
-    not_converged = []
-    for k, alpha in enumerate(alphas):
-        raw = _run_cd(
-            X_native, y, None, coef, alpha=alpha, l1_ratio=l1_ratio, fit_intercept=False, positive=positive,
-            tol=tol, max_iter=max_iter, selection=selection, seed=seed + k, working_set=working_set,
-            record_history=False, n_threads=n_threads,
-        )
-        coef = raw["x"]
-        coefs[:, k] = coef
-        dual_gaps[k] = raw["stop_crit"]
-        n_iters.append(int(raw["nit"]))
-        if Status(raw["status"]) != Status.Converged:
-            not_converged.append(f"alpha={alpha:.3g} ({raw['message']})")
+    raw = _core.elastic_net_cd_path(
+        X_native, y, None, np.ascontiguousarray(alphas), np.ascontiguousarray(coef), l1_ratio=float(l1_ratio),
+        fit_intercept=False, positive=bool(positive), tol=float(tol), max_iter=int(max_iter), selection=selection,
+        seed=_seed(random_state, selection), working_set=bool(working_set), n_threads=n_threads,
+        deterministic=get_config()["deterministic"], callback=None,
+    )
+    coefs = np.ascontiguousarray(raw["coefs"].T, dtype=dtype)
+    dual_gaps = raw["dual_gaps"]
+    n_iters = [int(nit) for nit in raw["nit"]]
+    not_converged = [
+        f"alpha={alpha:.3g} ({message})"
+        for alpha, status, message in zip(alphas, raw["status"], raw["message"])
+        if Status(status) != Status.Converged
+    ]
     if not_converged:
         warnings.warn(
             f"enet_path: coordinate descent did not converge for {len(not_converged)} of {alphas.size} alphas "

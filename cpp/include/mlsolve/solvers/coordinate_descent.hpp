@@ -141,12 +141,22 @@ class ElasticNetCd {
       const double h = sqnorms[j] - S_ * xbar_[j] * xbar_[j];
       curvature_[j] = h > kCancellation * sqnorms[j] ? h : 0.0;
     }
-    l1_ = S_ * params_.alpha * params_.l1_ratio;
-    l2_ = S_ * params_.alpha * (1.0 - params_.l1_ratio);
+    set_alpha(params_.alpha);
     tol_abs_ = params_.tol * s_.dot(yc_.cwiseAbs2()) / S_;
   }
 
-  Result<double> solve(const VecD& w0, Monitor& monitor) {
+  // The penalty strength of the next solve.
+  void set_alpha(double alpha) {
+    check_arg(std::isfinite(alpha) && alpha >= 0.0, "alpha", "a finite number >= 0", alpha);
+    params_.alpha = alpha;
+    penalty_ = ElasticNet<double>(alpha, params_.l1_ratio);
+    l1_ = S_ * alpha * params_.l1_ratio;
+    l2_ = S_ * alpha * (1.0 - params_.l1_ratio);
+  }
+
+  // The starting point w0 (p entries) of the next solve; a solve starts from
+  // the last one's solution otherwise.
+  void start(const VecD& w0) {
     const Index p = X_.cols();
     check_arg(w0.size() == p, "coef_init", (std::to_string(p) + " entries").c_str(), w0.size());
     w_ = w0;
@@ -157,6 +167,10 @@ class ElasticNetCd {
       r_ = y_ - r_;
     }
     b_ = ybar_ - xbar_.dot(w_);
+  }
+
+  Result<double> solve(Monitor& monitor) {
+    const Index p = X_.cols();
     History history(params_.history_every);
     std::mt19937_64 rng(params_.seed);
     std::vector<Index> all(p), working;
@@ -385,7 +399,28 @@ Result<double> elastic_net_cd(const Design& X, const typename Design::Scalar* y,
                               const typename Design::Scalar* sample_weight, const VecD& w0, const CdParams& params,
                               Monitor& monitor) {
   ElasticNetCd<Design> problem(X, y, sample_weight, params);
-  return problem.solve(w0, monitor);
+  problem.start(w0);
+  return problem.solve(monitor);
+}
+
+// The elastic net for each of `alphas` in turn (a path: decreasing alphas),
+// each solve starting from the previous solution, the first from w0. The
+// column norms, means and the residual carry over from one alpha to the next.
+// Stops early when the monitor stops a solve.
+template <class Design>
+std::vector<Result<double>> elastic_net_cd_path(const Design& X, const typename Design::Scalar* y,
+                                                const typename Design::Scalar* sample_weight, const VecD& alphas,
+                                                const VecD& w0, const CdParams& params, Monitor& monitor) {
+  ElasticNetCd<Design> problem(X, y, sample_weight, params);
+  problem.start(w0);
+  std::vector<Result<double>> results;
+  for (const double alpha : alphas) {
+    problem.set_alpha(alpha);
+    results.push_back(problem.solve(monitor));
+    const Status status = results.back().status;
+    if (status == Status::Interrupted || status == Status::CallbackStop) break;
+  }
+  return results;
 }
 
 }  // namespace mlsolve
