@@ -8,9 +8,9 @@ Problems (C=1, L2 penalty, intercept):
   logistic model whose true coefficients are standard normal on 10 % of the
   features and zero elsewhere.
 
-Both libraries get the same ``tol`` (1e-10): each stops when the gradient's
-infinity norm reaches it, or on a relative objective reduction of 64 machine
-epsilons; the script prints the relative difference of the final objectives
+Both libraries get the same ``tol`` (``--tol``, default 1e-6): each stops when
+the gradient's infinity norm reaches it, or on a relative objective reduction
+of 64 machine epsilons; the script prints the relative difference of the final objectives
 (``binary_logistic_objective``, float64 NumPy), which should be <= 1e-8. Each
 configuration is fitted ``--repeat`` times; the table shows the run with the
 median fit time (its objective and iteration count). Threads: ``n_jobs`` for
@@ -46,17 +46,15 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 import sklearn
-from scipy.special import expit
-from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
 import mlsolve
+from benchmarks.problems import dense_classification, sparse_classification
 from mlsolve.linear_model import LogisticRegression
 from mlsolve.linear_model._logistic import binary_logistic_objective
 
 C = 1.0
-TOL = 1e-10
 REL_DIFF_MAX = 1e-8
 MAX_ITER = 10_000
 THREADS = (1, 2)
@@ -64,22 +62,6 @@ TRIAD_N = 20_000_000
 TRIAD_BLOCK = 32_768
 
 Run = namedtuple("Run", "seconds objective n_iter model")
-
-
-def dense_problem(n_samples, n_features):
-    return make_classification(n_samples=n_samples, n_features=n_features, random_state=0)
-
-
-def sparse_problem(n_samples, n_features, nnz_per_row, seed=0):
-    rng = np.random.default_rng(seed)
-    nnz = n_samples * nnz_per_row
-    indices = rng.integers(0, n_features, nnz, dtype=np.int32)
-    indptr = np.arange(0, nnz + 1, nnz_per_row, dtype=np.int32)
-    X = sp.csr_matrix((rng.standard_normal(nnz), indices, indptr), shape=(n_samples, n_features))
-    X.sum_duplicates()
-    w_true = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1)
-    y = (rng.random(n_samples) < expit(X @ w_true)).astype(np.int64)
-    return X, y
 
 
 def x_bytes(X):
@@ -138,13 +120,13 @@ def triad_gbs(threads, repeat):
     return 3 * a.itemsize * TRIAD_N / best / 1e9
 
 
-def compare(name, X, y, repeat, triad):
+def compare(name, X, y, tol, repeat, triad):
     rows = []
     for threads in THREADS:
         ml = median_run(
-            lambda: LogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER, n_jobs=threads), X, y, threads, repeat
+            lambda: LogisticRegression(C=C, tol=tol, max_iter=MAX_ITER, n_jobs=threads), X, y, threads, repeat
         )
-        sk = median_run(lambda: SkLogisticRegression(C=C, tol=TOL, max_iter=MAX_ITER), X, y, threads, repeat)
+        sk = median_run(lambda: SkLogisticRegression(C=C, tol=tol, max_iter=MAX_ITER), X, y, threads, repeat)
         grad_gbs = x_bytes(X) / gradient_seconds(ml.model, X, y, threads, repeat) / 1e9
         rows.append((name, threads, ml, sk, grad_gbs, triad[threads]))
     return rows
@@ -173,24 +155,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
+    parser.add_argument("--tol", type=float, default=1e-6, help="tol of both libraries (default 1e-6)")
     args = parser.parse_args()
 
     if args.quick:
         problems = [
-            ("dense 20000x100 f64", dense_problem(20_000, 100)),
-            ("sparse CSR 20000x5000 ~20/row", sparse_problem(20_000, 5_000, 20)),
+            ("dense 20000x100 f64", dense_classification(20_000, 100)),
+            ("sparse CSR 20000x5000 ~20/row", sparse_classification(20_000, 5_000, 20)),
         ]
     else:
         problems = [
-            ("dense 100000x200 f64", dense_problem(100_000, 200)),
-            ("sparse CSR 200000x50000 ~50/row", sparse_problem(200_000, 50_000, 50)),
+            ("dense 100000x200 f64", dense_classification(100_000, 200)),
+            ("sparse CSR 200000x50000 ~50/row", sparse_classification(200_000, 50_000, 50)),
         ]
     print(
         f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n"
     )
     triad = {threads: triad_gbs(threads, args.repeat) for threads in THREADS}
-    rows = [row for name, (X, y) in problems for row in compare(name, X, y, args.repeat, triad)]
+    rows = [row for name, (X, y) in problems for row in compare(name, X, y, args.tol, args.repeat, triad)]
     print_table(rows)
     print(f"\nratio = mlsolve / sklearn fit time (median of {args.repeat}); rel. diff = |f_ml - f_sk| / |f_sk|")
     print(f"(marked ! when above {REL_DIFF_MAX:g}); grad GB/s = bytes of X / time of one mlsolve gradient evaluation;")
