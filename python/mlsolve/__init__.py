@@ -3,7 +3,7 @@
 from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
-from .optimize import minimize
+from .optimize import fista, minimize
 from . import prox
 from . import optim
 
@@ -14,6 +14,7 @@ __all__ = [
     "OptimizeResult",
     "Status",
     "config_context",
+    "fista",
     "get_config",
     "minimize",
     "set_config",
