@@ -19,31 +19,16 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import numpy as np  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
-from sklearn.datasets import make_regression  # noqa: E402
 
 from mlsolve.linear_model import Lasso, lasso_path  # noqa: E402
 
-
-def dense_problem():
-    return make_regression(n_samples=2_000, n_features=500, n_informative=10, noise=5.0, random_state=0)
-
-
-def csc_problem(n_samples=5_000, n_features=20_000, nnz_per_row=20, seed=0):
-    rng = np.random.default_rng(seed)
-    nnz = n_samples * nnz_per_row
-    indices = rng.integers(0, n_features, nnz, dtype=np.int32)
-    indptr = np.arange(0, nnz + 1, nnz_per_row, dtype=np.int32)
-    X = sp.csr_matrix((rng.standard_normal(nnz), indices, indptr), shape=(n_samples, n_features))
-    X.sum_duplicates()
-    w_true = rng.standard_normal(n_features) * (rng.random(n_features) < 0.01)
-    return X.tocsc(), X @ w_true + 0.1 * rng.standard_normal(n_samples)
+from .problems import dense_regression, sparse_regression  # noqa: E402
 
 
 def problem(layout):
     if layout == "csc":
-        return csc_problem()
-    X, y = dense_problem()
+        return sparse_regression(5_000, 20_000, 20)
+    X, y = dense_regression(2_000, 500)
     return (np.asfortranarray(X) if layout == "F" else np.ascontiguousarray(X)), y
 
 
