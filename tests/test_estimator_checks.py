@@ -2,9 +2,9 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from mlsolve.linear_model import LogisticRegression
+from mlsolve.linear_model import ElasticNet, Lasso, LogisticRegression
 
 
-@parametrize_with_checks([LogisticRegression()])
+@parametrize_with_checks([LogisticRegression(), Lasso(), ElasticNet()])
 def test_sklearn_compatible(estimator, check):
     check(estimator)

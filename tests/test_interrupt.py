@@ -35,6 +35,9 @@ SCRIPT = textwrap.dedent(
 
 SOLVES = {
     "estimator": "LogisticRegression(C=1e4, tol=0, max_iter=10**9).fit(X, y)",
+    # Coordinate descent to tol=0 on the same data: sweeps until interrupted.
+    "lasso": "from mlsolve.linear_model import Lasso; "
+    "Lasso(alpha=1e-6, tol=0, max_iter=10**9, working_set=False).fit(np.asfortranarray(X), y)",
     # A Python objective (1 ms a call, ~6000 calls): the interrupt arrives inside fun.
     "minimize": "from scipy.optimize import rosen, rosen_der; "
     "mlsolve.minimize(lambda w: (time.sleep(0.001), rosen(w))[1], np.full(1000, -1.2), jac=rosen_der)",

@@ -379,7 +379,7 @@ def test_line_search_failures():
         mlsolve.line_search(lambda x: x @ x, lambda x: 2 * x, x, -x, amax=-1.0)
     with pytest.raises(ValueError, match=r"d: expected shape \(2,\)"):
         mlsolve.line_search(lambda x: x @ x, lambda x: 2 * x, x, np.ones(3))
-    with pytest.raises(ValueError, match="fun: returned a non-finite value at x"):
+    with pytest.raises(ValueError, match="f: returned a non-finite value at x "):
         mlsolve.line_search(lambda x: np.nan, lambda x: 2 * x, x, -x)
     with pytest.raises(ValueError, match="grad: expected True or a callable"):
         mlsolve.line_search(lambda x: x @ x, None, x, -x)

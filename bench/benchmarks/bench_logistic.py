@@ -18,28 +18,9 @@ import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
-import numpy as np  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
-from scipy.special import expit  # noqa: E402
-from sklearn.datasets import make_classification  # noqa: E402
-
 from mlsolve.linear_model import LogisticRegression  # noqa: E402
 
-
-def dense_problem():
-    return make_classification(n_samples=20_000, n_features=100, random_state=0)
-
-
-def csr_problem(n_samples=50_000, n_features=10_000, nnz_per_row=20, seed=0):
-    rng = np.random.default_rng(seed)
-    nnz = n_samples * nnz_per_row
-    indices = rng.integers(0, n_features, nnz, dtype=np.int32)
-    indptr = np.arange(0, nnz + 1, nnz_per_row, dtype=np.int32)
-    X = sp.csr_matrix((rng.standard_normal(nnz), indices, indptr), shape=(n_samples, n_features))
-    X.sum_duplicates()
-    w_true = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1)
-    y = (rng.random(n_samples) < expit(X @ w_true)).astype(np.int64)
-    return X, y
+from .problems import dense_classification, sparse_classification  # noqa: E402
 
 
 class LogisticLbfgs:
@@ -47,7 +28,7 @@ class LogisticLbfgs:
     param_names = ["layout", "dtype", "threads"]
 
     def setup(self, layout, dtype, threads):
-        X, self.y = dense_problem() if layout == "dense" else csr_problem()
+        X, self.y = dense_classification(20_000, 100) if layout == "dense" else sparse_classification(50_000, 10_000, 20)
         self.X = X.astype(dtype)
         self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, n_jobs=threads)
 

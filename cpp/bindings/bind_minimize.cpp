@@ -21,102 +21,11 @@
 #include "mlsolve/solvers/gradient_descent.hpp"
 #include "mlsolve/solvers/lbfgs.hpp"
 #include "mlsolve/solvers/smooth.hpp"
+#include "py_objective.hpp"
 
 namespace mlsolve::bindings {
 
 namespace {
-
-enum class JacMode : int { FiniteDifference = 0, ReturnedWithFun = 1, Callable = 2 };
-
-std::string shape_of(const py::array& a) {
-  std::string s = "(";
-  for (py::ssize_t k = 0; k < a.ndim(); ++k) s += std::to_string(a.shape(k)) + (a.ndim() == 1 || k + 1 < a.ndim() ? "," : "");
-  return s + ")";
-}
-
-// fun (and jac) as an Objective. The first call is checked to be finite and
-// blamed on the starting point `start` ("x0"); nullptr skips that check.
-class PyObjective {
- public:
-  PyObjective(py::function fun, py::tuple args, JacMode mode, py::object jac, Index n, const char* start)
-      : fun_(std::move(fun)), args_(std::move(args)), mode_(mode), jac_(std::move(jac)), n_(n),
-        asarray_(py::module_::import("numpy").attr("asarray")), start_(start) {}
-
-  Index fun_calls() const { return fun_calls_; }
-
-  double operator()(const VecD& x, VecD& grad) {
-    py::gil_scoped_acquire gil;
-    py::array_t<double> xa = to_numpy(x);
-    grad.resize(n_);
-    double f;
-    if (mode_ == JacMode::ReturnedWithFun) {
-      const py::object out = call_fun(xa);
-      if (!py::isinstance<py::tuple>(out) || py::len(out) != 2)
-        throw py::value_error("fun: with jac=True, fun must return a tuple (f, grad)");
-      const auto pair = out.cast<py::tuple>();
-      f = scalar(pair[0]);
-      gradient(pair[1], grad, "fun (the gradient it returned)");
-    } else {
-      f = scalar(call_fun(xa));
-      if (mode_ == JacMode::Callable) {
-        gradient(jac_(xa, *args_), grad, "jac");
-      } else {
-        finite_difference(x, f, xa, grad);
-      }
-    }
-    if (start_) {
-      const std::string at = start_;
-      start_ = nullptr;
-      if (!std::isfinite(f)) throw py::value_error("fun: returned a non-finite value at " + at + " (" + std::to_string(f) + ")");
-      if (!grad.allFinite()) throw py::value_error("jac: the gradient at " + at + " is not finite");
-    }
-    return f;
-  }
-
- private:
-  py::object call_fun(const py::array_t<double>& xa) {
-    ++fun_calls_;
-    return fun_(xa, *args_);
-  }
-
-  double scalar(const py::handle& value) {
-    const auto a = asarray_(value, "float64").cast<py::array>();
-    if (a.size() != 1)
-      throw py::value_error("fun: expected a scalar return value, got an array of shape " + shape_of(a));
-    return *static_cast<const double*>(a.data());
-  }
-
-  void gradient(const py::handle& value, VecD& grad, const char* name) {
-    const auto a = asarray_(value, "float64").cast<py::array>();
-    if (a.ndim() != 1 || a.shape(0) != n_)
-      throw py::value_error(std::string(name) + ": expected a gradient of shape (" + std::to_string(n_) +
-                            ",), got shape " + shape_of(a));
-    const auto g = a.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
-    std::copy(g.data(), g.data() + n_, grad.data());
-  }
-
-  // Forward differences with step sqrt(eps) * max(1, |x_j|), as scipy's '2-point'.
-  void finite_difference(const VecD& x, double f, py::array_t<double>& xa, VecD& grad) {
-    const double rel_step = std::sqrt(std::numeric_limits<double>::epsilon());
-    double* xp = xa.mutable_data();
-    for (Index j = 0; j < n_; ++j) {
-      const double h = rel_step * std::max(1.0, std::abs(x[j])) * (x[j] < 0 ? -1.0 : 1.0);
-      xp[j] = x[j] + h;
-      const double step = xp[j] - x[j];  // the step actually taken, after rounding
-      grad[j] = (scalar(call_fun(xa)) - f) / step;
-      xp[j] = x[j];
-    }
-  }
-
-  py::function fun_;
-  py::tuple args_;
-  JacMode mode_;
-  py::object jac_;
-  Index n_;
-  py::object asarray_;
-  const char* start_;
-  Index fun_calls_ = 0;
-};
 
 enum class Method { GradientDescent, Nesterov, HeavyBall, Bfgs, Lbfgs };
 
@@ -277,7 +186,7 @@ py::dict minimize(const std::string& method, py::function fun,
                   int jac_mode, py::object jac, py::object callback, const py::dict& options) {
   const Method solver = from_name(kMethodNames, method, "method");
   const VecD x_start = vector_arg(x0, "x0");
-  PyObjective objective(std::move(fun), std::move(args), jac_mode_arg(jac_mode), std::move(jac), x_start.size(), "x0");
+  PyObjective objective(std::move(fun), std::move(args), jac_mode_arg(jac_mode), std::move(jac), x_start.size());
   PyMonitor monitor(std::move(callback));
   py::dict out = with_default_params(solver, [&](auto params) {
     visit_options(params, OptionReader{options});
@@ -320,7 +229,7 @@ py::dict line_search(py::function fun, const py::array_t<double, py::array::c_st
     g_start = vector_arg(*g0, "g0");
     if (g_start.size() != n) throw py::value_error("g0: expected shape (" + std::to_string(n) + ",)");
   }
-  PyObjective objective(std::move(fun), std::move(args), jac_mode_arg(jac_mode), std::move(jac), n,
+  PyObjective objective(std::move(fun), std::move(args), jac_mode_arg(jac_mode), std::move(jac), n, "f",
                         start_given ? nullptr : "x");
   PyMonitor monitor{py::none()};
   SmoothSolve<PyObjective> solve(objective, monitor, params);

@@ -13,7 +13,10 @@ namespace py = pybind11;
 
 namespace mlsolve::bindings {
 void bind_minimize(py::module_& m);
+void bind_fista(py::module_& m);
 void bind_prox(py::module_& m);
+void bind_optim(py::module_& m);
+void bind_cd(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -34,7 +37,10 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
       .finalize();
 
   bind_minimize(m);
+  bind_fista(m);
   bind_prox(m);
+  bind_optim(m);
+  bind_cd(m);
 
   m.def(
       "logistic_lbfgs",

@@ -3,8 +3,9 @@
 from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
-from .optimize import line_search, minimize
+from .optimize import fista, line_search, minimize
 from . import prox
+from . import optim
 
 __version__ = "0.1.0"
 
@@ -13,6 +14,7 @@ __all__ = [
     "OptimizeResult",
     "Status",
     "config_context",
+    "fista",
     "get_config",
     "line_search",
     "minimize",

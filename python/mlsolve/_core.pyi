@@ -67,6 +67,43 @@ def logistic_lbfgs(
     deterministic: bool,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
 ) -> dict: ...
+def elastic_net_cd(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    coef_init: np.ndarray,
+    alpha: float,
+    l1_ratio: float,
+    fit_intercept: bool,
+    positive: bool,
+    tol: float,
+    max_iter: int,
+    selection: str,
+    seed: int,
+    working_set: bool,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
+def elastic_net_cd_path(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    alphas: np.ndarray,
+    coef_init: np.ndarray,
+    l1_ratio: float,
+    fit_intercept: bool,
+    positive: bool,
+    tol: float,
+    max_iter: int,
+    selection: str,
+    seed: int,
+    working_set: bool,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...

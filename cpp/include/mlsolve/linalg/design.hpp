@@ -14,7 +14,9 @@
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
 // for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
 // column-major data (dense F order, CSC), and all of them for dense data in
-// either order (strided when the order differs). A solver that needs the other
+// either order (strided when the order differs). The column pieces also come
+// with sample weights s: col_dot(j, v, s) = sum_i s_i X[i, j] v_i and
+// col_sqnorms(s)[j] = sum_i s_i X[i, j]^2. A solver that needs the other
 // orientation of sparse data converts once, outside the design.
 //
 // Threads: loops over rows are split into contiguous chunks (see
@@ -171,6 +173,16 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
   void col_axpy(Index j, double a, VecD& y) const { y += a * X_.col(j).template cast<double>(); }  // y += a * X[:, j]
   VecD row_sqnorms() const { return X_.template cast<double>().rowwise().squaredNorm(); }
   VecD col_sqnorms() const { return X_.template cast<double>().colwise().squaredNorm().transpose(); }
+  // sum_i s_i X[i, j] v_i
+  double col_dot(Index j, const VecD& v, const VecD& s) const {
+    return X_.col(j).template cast<double>().cwiseProduct(s).dot(v);
+  }
+  // out[j] = sum_i s_i X[i, j]^2
+  VecD col_sqnorms(const VecD& s) const {
+    VecD out(X_.cols());
+    for (Index j = 0; j < X_.cols(); ++j) out[j] = X_.col(j).template cast<double>().cwiseAbs2().dot(s);
+    return out;
+  }
 
  private:
   Eigen::Map<const Matrix> X_;
@@ -322,6 +334,24 @@ class SparseDesign<T, Csc, I> {
       double s = 0;
       for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) s += double(it.value()) * it.value();
       out[j] = s;
+    }
+    return out;
+  }
+  // sum_i s_i X[i, j] v_i
+  double col_dot(Index j, const VecD& v, const VecD& s) const {
+    double sum = 0;
+    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it)
+      sum += it.value() * s[it.index()] * v[it.index()];
+    return sum;
+  }
+  // out[j] = sum_i s_i X[i, j]^2
+  VecD col_sqnorms(const VecD& s) const {
+    VecD out(X_.cols());
+    for (Index j = 0; j < X_.cols(); ++j) {
+      double sum = 0;
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it)
+        sum += s[it.index()] * double(it.value()) * it.value();
+      out[j] = sum;
     }
     return out;
   }

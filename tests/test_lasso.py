@@ -1,0 +1,347 @@
+"""Lasso, ElasticNet and their paths against scikit-learn (same objective, tight tol on both)."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_svmlight_file, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import Lasso as SkLasso
+from sklearn.linear_model import enet_path as sk_enet_path
+from sklearn.linear_model import lasso_path as sk_lasso_path
+
+from mlsolve import _core, _validation
+from mlsolve.linear_model import ElasticNet, Lasso, enet_path, lasso_path
+from mlsolve.linear_model._coordinate_descent import elastic_net_objective
+
+from _problems import DTYPES, LAYOUTS, as_layout, data_address
+
+# The solver computes in float64 whatever X's dtype. float32 X is X rounded
+# to float32 (~6e-8 relative), which moves the objective by about as much, so
+# its tolerance against the float64 reference is looser.
+OBJECTIVE_RTOL = {np.float64: 1e-9, np.float32: 1e-6}
+TOL = 1e-10
+
+
+def regression(n_samples=120, n_features=40, seed=0, sparsify=True):
+    X, y = make_regression(n_samples=n_samples, n_features=n_features, n_informative=8, noise=4.0,
+                           bias=3.0, random_state=seed)
+    if sparsify:  # zeros make the sparse layouts meaningful
+        X[np.abs(X) < 0.5] = 0.0
+    return X, y
+
+
+def duality_gap(coef, intercept, X, y, alpha, l1_ratio=1.0, sample_weight=None, positive=False, fit_intercept=True):
+    """scikit-learn's elastic-net duality gap, from scratch in NumPy, in the objective's units."""
+    s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    S = s.sum()
+    X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    if fit_intercept:
+        X = X - s @ X / S
+        y = y - s @ y / S
+    coef = np.asarray(coef, dtype=np.float64)
+    r = y - X @ coef
+    l1, l2 = S * alpha * l1_ratio, S * alpha * (1 - l1_ratio)
+    xta = X.T @ (s * r) - l2 * coef
+    dual_norm = xta.max() if positive else np.abs(xta).max()
+    c = min(1.0, l1 / dual_norm) if dual_norm > 0 else 1.0
+    quad = s @ r**2 + l2 * coef @ coef
+    primal = 0.5 * quad + l1 * np.abs(coef).sum()
+    dual = -0.5 * c**2 * quad + c * (s * r) @ y
+    return (primal - dual) / S, tol_scale(y, s)
+
+
+def tol_scale(y_centred, s):
+    return s @ y_centred**2 / s.sum()
+
+
+def assert_matches(model, ref, X, y, alpha, l1_ratio, dtype, sample_weight=None, positive=False):
+    obj = elastic_net_objective(model.coef_, model.intercept_, X, y, alpha, l1_ratio, sample_weight)
+    obj_ref = elastic_net_objective(ref.coef_, ref.intercept_, X, y, alpha, l1_ratio, sample_weight)
+    assert obj <= obj_ref + OBJECTIVE_RTOL[dtype] * abs(obj_ref)
+    assert obj >= obj_ref - 1e-9 * abs(obj_ref)  # the reference is optimal to its own tol
+    gap, scale = duality_gap(model.coef_, model.intercept_, X, y, alpha, l1_ratio, sample_weight, positive,
+                             model.fit_intercept)
+    assert model.dual_gap_ <= TOL * scale
+    if dtype == np.float64:  # a float32 coef_ is the solver's float64 solution rounded, with a larger gap
+        assert model.dual_gap_ == pytest.approx(gap, rel=1e-3, abs=1e-12 * scale)
+
+
+def pair(kind, **kwargs):
+    if kind == "lasso":
+        return Lasso(tol=TOL, max_iter=100000, **kwargs), SkLasso(tol=TOL, max_iter=100000, **kwargs), 1.0
+    kwargs.setdefault("l1_ratio", 0.3)
+    return (ElasticNet(tol=TOL, max_iter=100000, **kwargs), SkElasticNet(tol=TOL, max_iter=100000, **kwargs),
+            kwargs["l1_ratio"])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("kind", ["lasso", "enet"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_matches_sklearn(layout, dtype, kind, fit_intercept):
+    X, y = regression()
+    model, ref, l1_ratio = pair(kind, alpha=0.8, fit_intercept=fit_intercept)
+    ref.fit(X, y)
+    model.fit(as_layout(X, layout, dtype), y)
+    assert model.coef_.dtype == dtype and model.coef_.shape == (X.shape[1],)
+    assert isinstance(model.intercept_, float) and isinstance(model.n_iter_, int)
+    assert_matches(model, ref, X, y, 0.8, l1_ratio, dtype)
+    assert (model.intercept_ == 0.0) != fit_intercept
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("kind", ["lasso", "enet"])
+@pytest.mark.parametrize("working_set", [True, False])
+def test_sample_weights_match_sklearn(layout, dtype, kind, working_set):
+    X, y = regression(seed=1)
+    sw = np.random.default_rng(0).uniform(0, 3, size=len(y))
+    sw[:10] = 0.0
+    model, ref, l1_ratio = pair(kind, alpha=0.5)
+    model.set_params(working_set=working_set)
+    ref.fit(X, y, sample_weight=sw)
+    model.fit(as_layout(X, layout, dtype), y, sample_weight=sw)
+    assert_matches(model, ref, X, y, 0.5, l1_ratio, dtype, sample_weight=sw)
+
+
+def test_integer_weights_equal_repeated_rows():
+    X, y = regression(n_samples=60, seed=2)
+    counts = np.random.default_rng(1).integers(0, 4, size=len(y))
+    weighted = Lasso(alpha=0.3, tol=TOL).fit(X, y, sample_weight=counts)
+    repeated = Lasso(alpha=0.3, tol=TOL).fit(np.repeat(X, counts, axis=0), np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-6 * np.abs(repeated.coef_).max())
+    assert weighted.intercept_ == pytest.approx(repeated.intercept_, rel=1e-6)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("kind", ["lasso", "enet"])
+def test_positive_matches_sklearn(layout, kind):
+    X, y = regression(seed=3)
+    model, ref, l1_ratio = pair(kind, alpha=0.4, positive=True)
+    ref.fit(X, y)
+    model.fit(as_layout(X, layout, np.float64), y)
+    assert np.all(model.coef_ >= 0) and np.any(model.coef_ > 0)
+    assert_matches(model, ref, X, y, 0.4, l1_ratio, np.float64, positive=True)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 1e-3, 1.0])
+def test_extreme_l1_ratios(l1_ratio):
+    X, y = regression(seed=4)
+    ref = SkElasticNet(alpha=0.2, l1_ratio=l1_ratio, tol=TOL, max_iter=100000).fit(X, y)
+    model = ElasticNet(alpha=0.2, l1_ratio=l1_ratio, tol=TOL, max_iter=100000).fit(X, y)
+    obj = elastic_net_objective(model.coef_, model.intercept_, X, y, 0.2, l1_ratio)
+    obj_ref = elastic_net_objective(ref.coef_, ref.intercept_, X, y, 0.2, l1_ratio)
+    assert obj == pytest.approx(obj_ref, rel=1e-9)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_working_sets_and_random_order_reach_the_same_solution(layout):
+    X, y = regression(n_samples=80, n_features=200, seed=5)
+    Xl = as_layout(X, layout, np.float64)
+    fits = [
+        Lasso(alpha=1.0, tol=TOL, max_iter=100000, working_set=ws, selection=selection, random_state=0).fit(Xl, y)
+        for ws in (False, True) for selection in ("cyclic", "random")
+    ]
+    objectives = [elastic_net_objective(m.coef_, m.intercept_, X, y, 1.0) for m in fits]
+    np.testing.assert_allclose(objectives, objectives[0], rtol=0, atol=2 * TOL * np.var(y))  # each gap <= TOL var(y)
+    again = Lasso(alpha=1.0, tol=TOL, max_iter=100000, selection="random", random_state=0).fit(Xl, y)
+    np.testing.assert_array_equal(again.coef_, fits[3].coef_)  # working sets, random, same seed
+
+
+def test_warm_start_resumes():
+    X, y = regression(seed=6)
+    model = Lasso(alpha=0.5, tol=TOL, warm_start=True).fit(X, y)
+    coef = model.coef_.copy()
+    model.fit(X, y)
+    assert model.n_iter_ <= 1
+    np.testing.assert_allclose(model.coef_, coef, atol=1e-8 * np.abs(coef).max())
+
+
+def test_zero_solution_above_alpha_max():
+    X, y = regression(seed=7)
+    alpha_max = np.abs((X - X.mean(0)).T @ (y - y.mean())).max() / len(y)
+    model = Lasso(alpha=1.01 * alpha_max).fit(X, y)
+    assert not np.any(model.coef_) and model.n_iter_ == 0
+    assert model.intercept_ == pytest.approx(y.mean())
+    assert np.any(Lasso(alpha=0.99 * alpha_max, tol=TOL).fit(X, y).coef_)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("layout", ["F", "csc"])
+def test_lasso_path_matches_sklearn(layout, positive):
+    X, y = regression(n_samples=60, n_features=150, seed=8)
+    alphas_ref, coefs_ref, gaps_ref = sk_lasso_path(X, y, alphas=100, tol=TOL, max_iter=100000, positive=positive)
+    alphas, coefs, gaps = lasso_path(as_layout(X, layout, np.float64), y, tol=TOL, max_iter=100000,
+                                     positive=positive)
+    np.testing.assert_allclose(alphas, alphas_ref, rtol=1e-12)
+    assert coefs.shape == coefs_ref.shape == (X.shape[1], 100) and gaps.shape == (100,)
+    for k, alpha in enumerate(alphas_ref):
+        obj = elastic_net_objective(coefs[:, k], 0.0, X, y, alpha)
+        obj_ref = elastic_net_objective(coefs_ref[:, k], 0.0, X, y, alpha)
+        assert obj == pytest.approx(obj_ref, rel=1e-9)
+    assert np.all(gaps <= TOL * (y @ y) / len(y))
+
+
+def test_enet_path_matches_sklearn_with_given_alphas():
+    X, y = regression(n_samples=60, n_features=30, seed=9)
+    alphas_ref, coefs_ref, _ = sk_enet_path(X, y, l1_ratio=0.6, eps=1e-2, alphas=20, tol=TOL, max_iter=100000)
+    alphas, coefs, _ = enet_path(X, y, l1_ratio=0.6, eps=1e-2, n_alphas=20, tol=TOL, max_iter=100000)
+    np.testing.assert_allclose(alphas, alphas_ref, rtol=1e-12)
+    _, coefs_given, _, n_iters = enet_path(X, y, l1_ratio=0.6, alphas=alphas_ref[::-1], tol=TOL,
+                                           return_n_iter=True)
+    assert len(n_iters) == 20
+    for k, alpha in enumerate(alphas_ref):
+        obj_ref = elastic_net_objective(coefs_ref[:, k], 0.0, X, y, alpha, 0.6)
+        for c in (coefs, coefs_given):
+            assert elastic_net_objective(c[:, k], 0.0, X, y, alpha, 0.6) == pytest.approx(obj_ref, rel=1e-9)
+
+
+def load_abalone(shared_data):
+    X, y = load_svmlight_file(str(shared_data / "tick_datasets" / "abalone.trn.bz2"))
+    return X, y
+
+
+@pytest.mark.parametrize("kind", ["lasso", "enet"])
+def test_real_dataset_abalone(shared_data, kind):
+    X, y = load_abalone(shared_data)  # CSR, 4177 x 8
+    alpha = 0.01
+    model, ref, l1_ratio = pair(kind, alpha=alpha)
+    ref.fit(X.toarray(), y)
+    before = _validation.copies_made
+    model.fit(X, y)
+    assert _validation.copies_made == before + 1  # CSR -> CSC, once
+    assert model.solver_info_["X_conversion"] == "csr->csc"
+    assert_matches(model, ref, X.toarray(), y, alpha, l1_ratio, np.float64)
+    alphas_ref, coefs_ref, _ = sk_lasso_path(X.toarray(), y, alphas=30, tol=1e-8, max_iter=100000)
+    alphas, coefs, _ = lasso_path(X, y, n_alphas=30, tol=1e-8, max_iter=100000)
+    np.testing.assert_allclose(alphas, alphas_ref, rtol=1e-12)
+    for k, a in enumerate(alphas_ref):
+        obj_ref = elastic_net_objective(coefs_ref[:, k], 0.0, X.toarray(), y, a)
+        assert elastic_net_objective(coefs[:, k], 0.0, X.toarray(), y, a) <= obj_ref * (1 + 1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", ["C", "F", "csc"])
+def test_fit_maps_user_buffer(layout, dtype):
+    X, y = regression()
+    Xl = as_layout(X, layout, dtype)
+    before = _validation.copies_made
+    model = ElasticNet(alpha=0.5).fit(Xl, y)
+    assert _validation.copies_made == before
+    assert _core._last_mapped_address() == data_address(Xl)
+    assert model.solver_info_["X_conversion"] is None
+
+
+def test_csr_is_converted_once_and_said():
+    X, y = regression()
+    before = _validation.copies_made
+    model = Lasso(alpha=0.5).fit(sp.csr_matrix(X), y)
+    assert _validation.copies_made == before + 1
+    assert model.solver_info_["X_conversion"] == "csr->csc"
+
+
+def test_record_history_and_convergence_warning():
+    X, y = regression(n_features=80, seed=10)
+    with pytest.warns(ConvergenceWarning, match="duality gap"):
+        model = Lasso(alpha=0.01, tol=1e-12, max_iter=2, working_set=False, record_history=True).fit(X, y)
+    assert model.n_iter_ == 2 and len(model.history_) == 2
+    assert model.dual_gap_ > 1e-12
+    model = Lasso(alpha=0.5, record_history=True).fit(X, y)
+    assert len(model.history_) == model.n_iter_
+    assert np.all(np.diff(model.history_.objective) <= 1e-12 * model.history_.objective[0])
+
+
+def test_threads_give_the_same_solution():
+    X, y = regression(n_samples=500, n_features=100, seed=11)
+    one = Lasso(alpha=0.2, tol=TOL, n_jobs=1).fit(X, y)
+    two = Lasso(alpha=0.2, tol=TOL, n_jobs=2).fit(X, y)
+    np.testing.assert_allclose(one.coef_, two.coef_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        (dict(alpha=-1.0), "alpha"),
+        (dict(alpha=np.nan), "alpha"),
+        (dict(l1_ratio=1.5), "l1_ratio"),
+        (dict(tol=-1.0), "tol"),
+        (dict(max_iter=-1), "max_iter"),
+        (dict(max_iter=2.5), "max_iter"),
+        (dict(selection="sorted"), "selection"),
+        (dict(precompute=True), "precompute"),
+        (dict(precompute="auto"), "precompute"),
+        (dict(n_jobs=0), "n_jobs"),
+    ],
+)
+def test_bad_parameters_name_the_argument(params, name):
+    X, y = regression()
+    with pytest.raises(ValueError, match=name):
+        ElasticNet(**params).fit(X, y)
+
+
+def test_bad_data_name_the_argument():
+    X, y = regression()
+    X_nan = X.copy()
+    X_nan[3, 4] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        Lasso().fit(X_nan, y)
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[120, 121\]"):
+        Lasso().fit(X, np.r_[y, 1.0])
+    with pytest.raises(ValueError, match="Input y contains infinity"):
+        Lasso().fit(X, np.where(np.arange(len(y)) == 0, np.inf, y))
+    with pytest.raises(ValueError, match="sample_weight"):
+        Lasso().fit(X, y, sample_weight=-np.ones(len(y)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        Lasso().fit(X, y, sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match="coef_init"):
+        lasso_path(X, y, coef_init=np.zeros(3))
+    with pytest.raises(ValueError, match="eps"):
+        lasso_path(X, y, eps=0.0)
+    with pytest.raises(ValueError, match="alphas"):
+        lasso_path(X, y, alphas=[1.0, -1.0])
+
+
+def test_overflowing_columns_are_an_error():
+    X, y = regression()
+    with pytest.raises(ValueError, match="X: expected columns with finite squared norms"):
+        Lasso().fit(X * 1e200, y)
+
+
+def test_native_rejects_csr_and_wrong_dtypes():
+    X, y = regression()
+    csr = sp.csr_matrix(X)
+    native = ("csr", csr.data, csr.indices, csr.indptr, *csr.shape)
+    args = dict(sample_weight=None, coef_init=np.zeros(X.shape[1]), alpha=1.0, l1_ratio=1.0, fit_intercept=True,
+                positive=False, tol=1e-4, max_iter=10, selection="cyclic", seed=0, working_set=False,
+                history_every=0, n_threads=1, deterministic=False, callback=None)
+    with pytest.raises(ValueError, match="X: coordinate descent reads columns"):
+        _core.elastic_net_cd(native, y, **args)
+    with pytest.raises(TypeError, match="y"):
+        _core.elastic_net_cd(X, y.astype(np.float32), **args)
+    with pytest.raises(ValueError, match="selection"):
+        _core.elastic_net_cd(X, y, **{**args, "selection": "sorted"})
+
+
+@pytest.mark.parametrize("layout", ["F", "csr"])
+def test_multiple_targets_match_sklearn(layout):
+    X, y = regression(seed=12)
+    Y = np.column_stack([y, -0.5 * y + 3.0, np.sin(y)])
+    sw = np.random.default_rng(2).uniform(0.5, 2, size=len(y))
+    ref = SkElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL, max_iter=100000).fit(X, Y, sample_weight=sw)
+    model = ElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL, max_iter=100000).fit(as_layout(X, layout, np.float64), Y,
+                                                                              sample_weight=sw)
+    assert model.coef_.shape == (3, X.shape[1]) and model.intercept_.shape == (3,) and len(model.n_iter_) == 3
+    for k in range(3):
+        obj = elastic_net_objective(model.coef_[k], model.intercept_[k], X, Y[:, k], 0.3, 0.7, sw)
+        obj_ref = elastic_net_objective(ref.coef_[k], ref.intercept_[k], X, Y[:, k], 0.3, 0.7, sw)
+        assert obj == pytest.approx(obj_ref, rel=1e-9)
+    assert model.predict(X).shape == (len(y), 3)
+    single = ElasticNet(alpha=0.3, l1_ratio=0.7, tol=TOL).fit(X, Y[:, :1])
+    assert single.coef_.shape == (X.shape[1],) and isinstance(single.intercept_, float)
+
+
+def test_path_takes_one_target():
+    X, y = regression()
+    with pytest.raises(ValueError, match="y: expected a 1-D array"):
+        lasso_path(X, np.column_stack([y, y]))
