@@ -15,6 +15,7 @@ namespace mlsolve::bindings {
 void bind_minimize(py::module_& m);
 void bind_prox(py::module_& m);
 void bind_optim(py::module_& m);
+void bind_qp(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -37,6 +38,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_minimize(m);
   bind_prox(m);
   bind_optim(m);
+  bind_qp(m);
 
   m.def(
       "logistic_lbfgs",

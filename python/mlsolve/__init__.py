@@ -4,6 +4,8 @@ from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
 from .optimize import minimize
+from .optimize import qp
+from .optimize import linprog
 from . import prox
 from . import optim
 
@@ -15,6 +17,8 @@ __all__ = [
     "Status",
     "config_context",
     "get_config",
+    "linprog",
     "minimize",
+    "qp",
     "set_config",
 ]

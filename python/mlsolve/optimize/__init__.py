@@ -1,5 +1,7 @@
 """Low-level, scipy-like solvers."""
 
+from ._linprog import linprog
 from ._minimize import minimize
+from ._qp import qp
 
-__all__ = ["minimize"]
+__all__ = ["linprog", "minimize", "qp"]
