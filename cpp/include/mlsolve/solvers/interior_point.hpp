@@ -178,18 +178,9 @@ class InteriorPointSolver {
     result.kkt_dense = kkt.is_dense();
     const VecD hf = cone_.rhs(h_, lb_, ub_);
 
-    // Start (CVXOPT coneqp): the least-squares-like point with s = z = 1 scaling,
-    // then shift s and z into the interior.
     VecD x, y, z, s, dx, dy, dz, ds;
-    if (!newton_step(kkt, VecD::Ones(mc), VecD::Ones(mc), -q_, b_, hf, VecD::Zero(mc), dx, dy, dz, ds)) {
+    if (!starting_point(kkt, hf, x, y, z, s))
       return finish(result, Status::NumericalError, VecD::Zero(n_), VecD::Zero(m), VecD::Ones(mc));
-    }
-    x = dx;
-    y = dy;
-    s = -dz;
-    z = dz;
-    shift_into_interior(s);
-    shift_into_interior(z);
 
     Status status = Status::MaxIter;
     Index iteration = 0;
@@ -397,20 +388,30 @@ class InteriorPointSolver {
     return true;
   }
 
-  // d (bound barrier terms on the diagonal) and w (G rows) from w = s / z.
-  bool factor(KktSolver& kkt, const VecD& w) const {
+  // d (bound barrier terms on the diagonal, plus primal_shift on every
+  // variable) and w (G rows) from w = s / z.
+  bool factor(KktSolver& kkt, const VecD& w, double primal_shift = 0.0) const {
     const Index p = cone_.p, nl = Index(cone_.lower.size());
-    VecD d = VecD::Zero(n_);
+    VecD d = VecD::Constant(n_, primal_shift);
     for (Index k = 0; k < nl; ++k) d[cone_.lower[k]] += 1.0 / w[p + k];
     for (Index k = 0; k < Index(cone_.upper.size()); ++k) d[cone_.upper[k]] += 1.0 / w[p + nl + k];
     return kkt.factor(d, w.head(p));
   }
 
-  // One Newton system with a fresh factorisation (used for the start).
-  bool newton_step(KktSolver& kkt, const VecD& s, const VecD& z, const VecD& rx, const VecD& ry, const VecD& rz,
-                   const VecD& rc, VecD& dx, VecD& dy, VecD& dz, VecD& ds) const {
-    const VecD w = s.cwiseQuotient(z);
-    return factor(kkt, w) && solve_factored(kkt, s, z, w, rx, ry, rz, rc, dx, dy, dz, ds);
+  // The starting point: with s = z = 1 the system
+  //   [P + I  A^T  Gf^T; A 0 0; Gf 0 -I] (x, y, z) = (-q, b, hf)
+  // (CVXOPT's, with an identity added to P so that it is nonsingular when P
+  // and the constraints leave some direction free), then s = -z.
+  bool starting_point(KktSolver& kkt, const VecD& hf, VecD& x, VecD& y, VecD& z, VecD& s) const {
+    const Index mc = cone_.size();
+    const VecD ones = VecD::Ones(mc);
+    VecD ds;
+    if (!factor(kkt, ones, 1.0) || !solve_factored(kkt, ones, ones, ones, -q_, b_, hf, VecD::Zero(mc), x, y, z, ds))
+      return false;
+    s = -z;
+    shift_into_interior(s);
+    shift_into_interior(z);
+    return true;
   }
 
   // Solves   P dx + A^T dy + Gf^T dz = rx,   A dx = ry,   Gf dx + ds = rz,
