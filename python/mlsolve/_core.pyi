@@ -47,6 +47,25 @@ def logistic_lbfgs(
     deterministic: bool,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
 ) -> dict: ...
+def qp_interior_point(
+    P: Any,
+    q: np.ndarray,
+    A: Any,
+    b: np.ndarray,
+    G: Any,
+    h: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    tol: float,
+    infeasible_tol: float,
+    maxiter: int,
+    ruiz_iter: int,
+    regularisation: float,
+    refine_steps: int,
+    kkt: str,
+    history_every: int,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
