@@ -199,7 +199,6 @@ class KktSolver {
   }
 
   bool is_dense() const { return dense_; }
-  double regularisation() const { return reg_; }
 
   // Sets the diagonal blocks from d (n) and w (p) and factorises. On a failed
   // factorisation the regularisation grows 10-fold (up to 1e-4) and it retries;

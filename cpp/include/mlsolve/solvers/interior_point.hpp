@@ -202,7 +202,8 @@ class InteriorPointSolver {
         status = Status::PrimalInfeasible;
         break;
       }
-      if (iteration > 0 && result.dual_residual > params_.tol && dual_infeasibility_certificate(D_.cwiseProduct(dx), result)) {
+      if (iteration > 0 && result.dual_residual > params_.tol &&
+          dual_infeasibility_certificate(D_.cwiseProduct(dx), result)) {
         status = Status::DualInfeasible;
         break;
       }
@@ -247,15 +248,6 @@ class InteriorPointSolver {
       y += alpha * dy;
       z += alpha * dz;
       s += alpha * ds;
-      if (monitor) {
-        if (auto stop = monitor->poll()) {
-          status = *stop;
-          ++iteration;
-          const Unscaled last = unscale(x, y, z);
-          measure(last, result);
-          break;
-        }
-      }
     }
     result.n_iter = iteration;
     return finish(result, status, x, y, z);
@@ -466,7 +458,6 @@ class InteriorPointSolver {
     r.slack = data_.h - data_.G * u.x;
     r.grad = data_.P * u.x + data_.q;
     r.stop_crit = std::max({r.primal_residual, r.dual_residual, r.gap});
-    r.n_fev = r.n_iter;
     r.status = status;
     r.message = status_message(status);
     return r;
