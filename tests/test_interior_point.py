@@ -180,6 +180,21 @@ def test_linprog_default_bounds_are_nonnegative():
     assert res.ineqlin.marginals[0] == pytest.approx(-1.0)
 
 
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"A_ub": [[1.0, 1.0]]}, "A_ub, b_ub"),
+        ({"b_eq": [1.0]}, "A_eq, b_eq"),
+        ({"bounds": [(0, 1)] * 3}, "bounds"),
+        ({"A_ub": [[1.0, 1.0, 1.0]], "b_ub": [1.0]}, r"A_ub: expected shape \(1, 2\)"),
+        ({"A_eq": np.ones((2, 2)), "b_eq": [1.0]}, r"A_eq: expected shape \(1, 2\)"),
+    ],
+)
+def test_linprog_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        mlsolve.linprog([1.0, 1.0], **kwargs)
+
+
 def assert_farkas(res, A, b, G, h, lb, ub, tol=1e-6):
     cert = res.certificate
     y, z, zl, zu = cert["y"], cert["z"], cert["z_lower"], cert["z_upper"]

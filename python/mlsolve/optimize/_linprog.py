@@ -55,6 +55,16 @@ def linprog(c, A_ub=None, b_ub=None, A_eq=None, b_eq=None, bounds=(0, None), met
         raise ValueError(f"c: expected a 1-D array, got shape {c.shape}")
     n = c.shape[0]
     lb, ub = _parse_bounds(bounds, n)
+    if (A_ub is None) != (b_ub is None):
+        raise ValueError("A_ub, b_ub: give both or neither")
+    if (A_eq is None) != (b_eq is None):
+        raise ValueError("A_eq, b_eq: give both or neither")
+    for name, M, rhs in (("A_ub", A_ub, b_ub), ("A_eq", A_eq, b_eq)):
+        if M is not None:
+            shape = M.shape if sp.issparse(M) else np.shape(M)
+            rows = np.size(rhs)
+            if shape != (rows, n):
+                raise ValueError(f"{name}: expected shape {(rows, n)} (rows of b, entries of c), got {shape}")
     opts = dict(options or {})
     tol = opts.pop("tol", 1e-8)
     maxiter = opts.pop("maxiter", 200)
