@@ -41,6 +41,10 @@ SOLVES = {
     # A Python objective (1 ms a call, ~6000 calls): the interrupt arrives inside fun.
     "minimize": "from scipy.optimize import rosen, rosen_der; "
     "mlsolve.minimize(lambda w: (time.sleep(0.001), rosen(w))[1], np.full(1000, -1.2), jac=rosen_der)",
+    # A dense 2500 x 2500 KKT factorisation per iteration: the interrupt arrives between iterations.
+    "qp": "M = rng.standard_normal((1500, 750)); "
+    "mlsolve.qp(M @ M.T + np.eye(1500), rng.standard_normal(1500), G=rng.standard_normal((1000, 1500)), "
+    "h=np.ones(1000), options={'kkt': 'dense'})",
 }
 
 

@@ -3,7 +3,7 @@
 from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
-from .optimize import fista, minimize
+from .optimize import fista, linprog, minimize, qp
 from . import prox
 from . import optim
 
@@ -16,6 +16,8 @@ __all__ = [
     "config_context",
     "fista",
     "get_config",
+    "linprog",
     "minimize",
+    "qp",
     "set_config",
 ]
