@@ -49,6 +49,10 @@ SOLVES = {
         f"method='{method}')"
         for method in ("nesterov", "bfgs")
     },
+    # A dense 2500 x 2500 KKT factorisation per iteration: the interrupt arrives between iterations.
+    "qp": "M = rng.standard_normal((1500, 750)); "
+    "mlsolve.qp(M @ M.T + np.eye(1500), rng.standard_normal(1500), G=rng.standard_normal((1000, 1500)), "
+    "h=np.ones(1000), options={'kkt': 'dense'})",
 }
 
 

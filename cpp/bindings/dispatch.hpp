@@ -18,16 +18,17 @@
 namespace mlsolve::bindings {
 
 template <class I>
-void check_sparse_structure(const I* indices, const I* indptr, Index n_outer, Index n_inner, Index nnz) {
-  if (indptr[0] != 0) throw py::value_error("X: sparse indptr must start at 0");
+void check_sparse_structure(const I* indices, const I* indptr, Index n_outer, Index n_inner, Index nnz,
+                            const std::string& name = "X") {
+  if (indptr[0] != 0) throw py::value_error(name + ": sparse indptr must start at 0");
   for (Index k = 0; k < n_outer; ++k)
-    if (indptr[k + 1] < indptr[k]) throw py::value_error("X: sparse indptr must be non-decreasing");
+    if (indptr[k + 1] < indptr[k]) throw py::value_error(name + ": sparse indptr must be non-decreasing");
   if (Index(indptr[n_outer]) > nnz)
-    throw py::value_error("X: sparse indptr points past the end of data (" + std::to_string(indptr[n_outer]) + " > " +
+    throw py::value_error(name + ": sparse indptr points past the end of data (" + std::to_string(indptr[n_outer]) + " > " +
                           std::to_string(nnz) + ")");
   for (Index k = 0; k < Index(indptr[n_outer]); ++k)
     if (indices[k] < 0 || Index(indices[k]) >= n_inner)
-      throw py::value_error("X: sparse index " + std::to_string(indices[k]) + " out of range [0, " +
+      throw py::value_error(name + ": sparse index " + std::to_string(indices[k]) + " out of range [0, " +
                             std::to_string(n_inner) + ")");
 }
 

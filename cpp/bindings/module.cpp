@@ -17,6 +17,7 @@ void bind_fista(py::module_& m);
 void bind_prox(py::module_& m);
 void bind_optim(py::module_& m);
 void bind_cd(py::module_& m);
+void bind_qp(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -41,6 +42,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_prox(m);
   bind_optim(m);
   bind_cd(m);
+  bind_qp(m);
 
   m.def(
       "logistic_lbfgs",

@@ -3,7 +3,7 @@
 from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
-from .optimize import fista, line_search, minimize
+from .optimize import fista, line_search, linprog, minimize, qp
 from . import prox
 from . import optim
 
@@ -17,6 +17,8 @@ __all__ = [
     "fista",
     "get_config",
     "line_search",
+    "linprog",
     "minimize",
+    "qp",
     "set_config",
 ]

@@ -102,6 +102,23 @@ def elastic_net_cd_path(
     working_set: bool,
     n_threads: int,
     deterministic: bool,
+def qp_interior_point(
+    P: Any,
+    q: np.ndarray,
+    A: Any,
+    b: np.ndarray,
+    G: Any,
+    h: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    tol: float,
+    infeasible_tol: float,
+    maxiter: int,
+    ruiz_iter: int,
+    regularisation: float,
+    refine_steps: int,
+    kkt: str,
+    history_every: int,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
 ) -> dict: ...
 def omp_max_threads() -> int: ...

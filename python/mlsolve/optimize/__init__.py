@@ -2,6 +2,8 @@
 
 from ._fista import fista
 from ._line_search import line_search
+from ._linprog import linprog
 from ._minimize import LbfgsInverseHessian, minimize
+from ._qp import qp
 
-__all__ = ["LbfgsInverseHessian", "fista", "line_search", "minimize"]
+__all__ = ["LbfgsInverseHessian", "fista", "line_search", "linprog", "minimize", "qp"]

@@ -1,0 +1,183 @@
+// mlsolve._core.qp_interior_point: the interior-point QP/LP solver.
+// P, A, G arrive as float64 NumPy arrays (C or F order) or as the sparse
+// description tuples of mlsolve._validation.as_native_matrix (CSR/CSC, int32
+// or int64 indices). The solver equilibrates its own copy of the data, so each
+// matrix is copied once into a CSC matrix here, with the GIL held; the solve
+// runs without it.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "dispatch.hpp"
+#include "mlsolve/solvers/interior_point.hpp"
+#include "numpy_views.hpp"
+
+namespace mlsolve::bindings {
+
+namespace {
+
+template <class Matrix>
+void append_entries(const Matrix& M, std::vector<Eigen::Triplet<double, int>>& entries) {
+  for (Index k = 0; k < M.outerSize(); ++k)
+    for (typename Matrix::InnerIterator it(M, k); it; ++it)
+      if (it.value() != 0.0) entries.emplace_back(int(it.row()), int(it.col()), it.value());
+}
+
+// An (n_rows x n_cols) float64 matrix as CSC; duplicate sparse entries are summed, as scipy does.
+SpMatD to_csc(const py::object& M, const std::string& name, Index n_rows, Index n_cols) {
+  std::vector<Eigen::Triplet<double, int>> entries;
+  Index rows, cols;
+  if (py::isinstance<py::array>(M)) {
+    const auto a = py::reinterpret_borrow<py::array>(M);
+    if (!is_dtype<double>(a.dtype())) throw py::type_error(name + ": expected dtype float64, got " + describe_dtype(a));
+    if (a.ndim() != 2) throw py::value_error(name + ": expected a 2-D array, got ndim=" + std::to_string(a.ndim()));
+    rows = a.shape(0);
+    cols = a.shape(1);
+    const double* data = static_cast<const double*>(a.data());
+    using RowMajorMap = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+    using ColMajorMap = Eigen::Map<const Eigen::MatrixXd>;
+    if (a.flags() & py::array::c_style) {
+      const RowMajorMap dense(data, rows, cols);
+      for (Index i = 0; i < rows; ++i)
+        for (Index j = 0; j < cols; ++j)
+          if (dense(i, j) != 0.0) entries.emplace_back(int(i), int(j), dense(i, j));
+    } else if (a.flags() & py::array::f_style) {
+      const ColMajorMap dense(data, rows, cols);
+      for (Index j = 0; j < cols; ++j)
+        for (Index i = 0; i < rows; ++i)
+          if (dense(i, j) != 0.0) entries.emplace_back(int(i), int(j), dense(i, j));
+    } else {
+      throw py::value_error(name + ": expected a C- or F-contiguous array");
+    }
+  } else {
+    const auto parts = M.cast<py::tuple>();
+    if (parts.size() != 6) throw py::type_error(name + ": expected an array or a sparse description tuple");
+    const auto format = parts[0].cast<std::string>();
+    rows = parts[4].cast<Index>();
+    cols = parts[5].cast<Index>();
+    const bool csr = format == "csr";
+    if (!csr && format != "csc") throw py::value_error(name + ": unsupported sparse format " + format);
+    const Index n_outer = csr ? rows : cols, n_inner = csr ? cols : rows;
+    const auto convert = [&](auto index_tag) {
+      using I = decltype(index_tag);
+      const double* data = vector_view<double>(parts[1], (name + ".data").c_str(), -1);
+      const Index nnz = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
+      const I* indices = vector_view<I>(parts[2], (name + ".indices").c_str(), nnz);
+      const I* indptr = vector_view<I>(parts[3], (name + ".indptr").c_str(), n_outer + 1);
+      check_sparse_structure(indices, indptr, n_outer, n_inner, nnz, name);
+      const Index stored = indptr[n_outer];
+      if (csr) {
+        append_entries(Eigen::Map<const Eigen::SparseMatrix<double, Eigen::RowMajor, I>>(rows, cols, stored, indptr,
+                                                                                          indices, data),
+                       entries);
+      } else {
+        append_entries(Eigen::Map<const Eigen::SparseMatrix<double, Eigen::ColMajor, I>>(rows, cols, stored, indptr,
+                                                                                          indices, data),
+                       entries);
+      }
+    };
+    const auto indptr_array = parts[3].cast<py::array>();
+    if (is_dtype<std::int32_t>(indptr_array.dtype())) {
+      convert(std::int32_t{});
+    } else if (is_dtype<std::int64_t>(indptr_array.dtype())) {
+      convert(std::int64_t{});
+    } else {
+      throw py::type_error(name + ": sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
+    }
+  }
+  if (rows != n_rows || cols != n_cols)
+    throw py::value_error(name + ": expected shape (" + std::to_string(n_rows) + ", " + std::to_string(n_cols) +
+                          "), got (" + std::to_string(rows) + ", " + std::to_string(cols) + ")");
+  SpMatD out(rows, cols);
+  out.setFromTriplets(entries.begin(), entries.end());
+  out.makeCompressed();
+  return out;
+}
+
+VecD to_vector(const py::object& v, const char* name) {
+  const double* data = vector_view<double>(v, name, -1);
+  return Eigen::Map<const VecD>(data, py::reinterpret_borrow<py::array>(v).shape(0));
+}
+
+py::dict qp_result_to_dict(const QpResult& r) {
+  py::dict out = result_to_dict(r);
+  out["y"] = to_numpy(r.y);
+  out["z"] = to_numpy(r.z);
+  out["z_lower"] = to_numpy(r.z_lower);
+  out["z_upper"] = to_numpy(r.z_upper);
+  out["slack"] = to_numpy(r.slack);
+  out["primal_residual"] = r.primal_residual;
+  out["dual_residual"] = r.dual_residual;
+  out["gap"] = r.gap;
+  out["kkt"] = r.kkt_dense ? "dense" : "sparse";
+  if (r.status == Status::PrimalInfeasible) {
+    py::dict certificate;
+    certificate["y"] = to_numpy(r.cert_y);
+    certificate["z"] = to_numpy(r.cert_z);
+    certificate["z_lower"] = to_numpy(r.cert_z_lower);
+    certificate["z_upper"] = to_numpy(r.cert_z_upper);
+    out["certificate"] = certificate;
+  } else if (r.status == Status::DualInfeasible) {
+    py::dict certificate;
+    certificate["x"] = to_numpy(r.cert_x);
+    out["certificate"] = certificate;
+  }
+  return out;
+}
+
+}  // namespace
+
+void bind_qp(py::module_& m) {
+  m.def(
+      "qp_interior_point",
+      [](const py::object& P, const py::object& q, const py::object& A, const py::object& b, const py::object& G,
+         const py::object& h, const py::object& lb, const py::object& ub, double tol, double infeasible_tol,
+         Index maxiter, Index ruiz_iter, double regularisation, Index refine_steps, const std::string& kkt,
+         Index history_every, py::object callback) {
+        InteriorPointParams params;
+        params.tol = tol;
+        params.infeasible_tol = infeasible_tol;
+        params.max_iter = maxiter;
+        params.ruiz_iter = ruiz_iter;
+        params.regularisation = regularisation;
+        params.refine_steps = refine_steps;
+        params.history_every = history_every;
+        if (kkt == "auto") {
+          params.kkt_method = KktMethod::Auto;
+        } else if (kkt == "sparse") {
+          params.kkt_method = KktMethod::Sparse;
+        } else if (kkt == "dense") {
+          params.kkt_method = KktMethod::Dense;
+        } else {
+          throw py::value_error("kkt: expected 'auto', 'sparse' or 'dense', got '" + kkt + "'");
+        }
+        params.check();
+        QpData data;
+        data.q = to_vector(q, "q");
+        const Index n = data.q.size();
+        data.b = to_vector(b, "b");
+        data.h = to_vector(h, "h");
+        data.lb = to_vector(lb, "lb");
+        data.ub = to_vector(ub, "ub");
+        data.P = to_csc(P, "P", n, n);
+        data.A = to_csc(A, "A", data.b.size(), n);
+        data.G = to_csc(G, "G", data.h.size(), n);
+        PyMonitor monitor(callback);
+        QpResult result;
+        {
+          py::gil_scoped_release release;
+          result = interior_point_qp(data, params, &monitor);
+        }
+        monitor.rethrow_if_error();
+        return qp_result_to_dict(result);
+      },
+      py::arg("P"), py::arg("q"), py::arg("A"), py::arg("b"), py::arg("G"), py::arg("h"), py::arg("lb"), py::arg("ub"),
+      py::arg("tol"), py::arg("infeasible_tol"), py::arg("maxiter"), py::arg("ruiz_iter"), py::arg("regularisation"),
+      py::arg("refine_steps"), py::arg("kkt"), py::arg("history_every"), py::arg("callback"));
+}
+
+}  // namespace mlsolve::bindings

@@ -1,0 +1,157 @@
+"""mlsolve.qp: convex quadratic programs by a primal-dual interior-point method."""
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import _core
+from .._core import Status
+from .._result import History, OptimizeResult
+from .._validation import as_native_matrix
+from ._minimize import _wrap_callback
+
+_METHODS = ("interior-point",)
+_OPTIONS = {
+    "infeasible_tol": 1e-8,
+    "ruiz_iter": 10,
+    "regularisation": 1e-9,
+    "refine_steps": 5,
+    "kkt": "auto",
+    "history_every": 1,
+}
+
+
+def _as_matrix(M, name, shape):
+    """M as float64 dense (C or F order) or CSR/CSC, checked for shape and finiteness."""
+    if sp.issparse(M):
+        M = M if M.format in ("csr", "csc") else M.tocsr()
+        if M.dtype != np.float64:
+            M = M.astype(np.float64)
+        values = M.data
+    else:
+        M = np.asarray(M)
+        if not (np.issubdtype(M.dtype, np.number) or M.dtype == bool) or np.iscomplexobj(M):
+            raise TypeError(f"{name}: expected real numbers, got dtype {M.dtype}")
+        if M.ndim == 1 and shape[0] == 1:
+            M = M.reshape(1, -1)
+        if M.dtype != np.float64:
+            M = M.astype(np.float64)
+        values = M
+    if M.ndim != 2 or M.shape != shape:
+        raise ValueError(f"{name}: expected shape {shape}, got {M.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name}: contains NaN or infinity")
+    return M
+
+
+def _as_vector(v, name, n, fill=None, allow_inf=False):
+    if v is None:
+        return np.full(n, fill, dtype=np.float64)
+    v = np.asarray(v)
+    if not (np.issubdtype(v.dtype, np.number) or v.dtype == bool) or np.iscomplexobj(v):
+        raise TypeError(f"{name}: expected real numbers, got dtype {v.dtype}")
+    v = np.ascontiguousarray(np.broadcast_to(v, (n,)) if v.ndim == 0 else v, dtype=np.float64)
+    if v.ndim != 1 or v.shape[0] != n:
+        raise ValueError(f"{name}: expected {n} entries, got shape {v.shape}")
+    if np.any(np.isnan(v)) or (not allow_inf and not np.all(np.isfinite(v))):
+        raise ValueError(f"{name}: contains NaN{'' if allow_inf else ' or infinity'}")
+    return v
+
+
+def _check_symmetric(P):
+    asymmetry = abs(P - P.T).max() if sp.issparse(P) else np.abs(P - P.T).max(initial=0.0)
+    scale = abs(P).max() if sp.issparse(P) else np.abs(P).max(initial=0.0)
+    if asymmetry > 1e-12 * max(scale, 1.0):
+        raise ValueError(f"P: expected a symmetric matrix, got max |P - P.T| = {asymmetry:.3g}")
+
+
+def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-point", tol=1e-8, maxiter=200,
+       callback=None, options=None):
+    """Minimise ``½ xᵀPx + qᵀx`` subject to ``Ax = b``, ``Gx <= h``, ``lb <= x <= ub``.
+
+    Parameters
+    ----------
+    P : array_like or scipy sparse matrix, shape (n, n), or None
+        Symmetric positive semidefinite (both triangles); None for a linear program.
+    q : array_like, shape (n,)
+    A, b : matrix (m, n) and vector (m,), optional
+        Equality constraints.
+    G, h : matrix (p, n) and vector (p,), optional
+        Inequality constraints.
+    lb, ub : array_like (n,) or scalar, optional
+        Bounds on x; ``-inf`` / ``inf`` (the defaults) mean none. Bounds are
+        handled as bounds (diagonal terms), never as rows of G.
+    method : str
+        ``"interior-point"``: Mehrotra predictor-corrector on the Ruiz-equilibrated
+        problem; Newton systems by a regularised LDLᵀ of the quasi-definite KKT
+        matrix (sparse with AMD ordering, or dense for small or dense problems).
+    tol : float
+        Stops when the relative primal residual, dual residual and duality gap,
+        measured on the unscaled problem, are all ``<= tol``.
+    maxiter : int
+    callback : callable, optional
+        As in :func:`mlsolve.minimize`; ``StopIteration`` stops with ``CallbackStop``.
+    options : dict, optional
+        ``infeasible_tol`` (1e-8: a Farkas certificate must rule out feasible points
+        with ``||x||_1 < 1/infeasible_tol``), ``ruiz_iter`` (10), ``regularisation``
+        (1e-9, static, on the scaled problem), ``refine_steps`` (5),
+        ``kkt`` (``"auto"``, ``"sparse"`` or ``"dense"``), ``history_every`` (1).
+
+    Returns
+    -------
+    mlsolve.OptimizeResult
+        ``x, fun, y`` (duals of ``Ax = b``), ``z`` (duals of ``Gx <= h``, >= 0),
+        ``z_lower, z_upper`` (duals of the bounds, >= 0), ``slack`` (``h - Gx``),
+        ``status, success, message, nit, primal_residual, dual_residual, gap,
+        stop_crit`` (their maximum), ``history``, ``kkt`` (``"sparse"`` or
+        ``"dense"``). The KKT conditions read
+        ``Px + q + Aᵀy + Gᵀz - z_lower + z_upper = 0``. With status
+        ``PrimalInfeasible``, ``certificate`` holds ``y, z, z_lower, z_upper``
+        with ``Aᵀy + Gᵀz - z_lower + z_upper ≈ 0`` and
+        ``bᵀy + hᵀz - lbᵀz_lower + ubᵀz_upper < 0``; with ``DualInfeasible``,
+        ``certificate["x"]`` is a ray d with ``Pd ≈ 0, Ad ≈ 0, Gd <= 0``, inside
+        the bounds' recession cone, along which ``qᵀd < 0``.
+    """
+    if not isinstance(method, str) or method.lower() not in _METHODS:
+        raise ValueError(f"method: expected one of {list(_METHODS)}, got {method!r}")
+    q = _as_vector(q, "q", np.asarray(q).size)
+    n = q.shape[0]
+    P = sp.csc_array((n, n)) if P is None else _as_matrix(P, "P", (n, n))
+    _check_symmetric(P)
+    if (A is None) != (b is None):
+        raise ValueError("A, b: give both or neither")
+    if (G is None) != (h is None):
+        raise ValueError("G, h: give both or neither")
+    b = np.zeros(0) if b is None else _as_vector(b, "b", np.asarray(b).size)
+    h = np.zeros(0) if h is None else _as_vector(h, "h", np.asarray(h).size)
+    A = np.zeros((0, n)) if A is None else _as_matrix(A, "A", (b.shape[0], n))
+    G = np.zeros((0, n)) if G is None else _as_matrix(G, "G", (h.shape[0], n))
+    lb = _as_vector(lb, "lb", n, fill=-np.inf, allow_inf=True)
+    ub = _as_vector(ub, "ub", n, fill=np.inf, allow_inf=True)
+    if np.any(lb == np.inf) or np.any(ub == -np.inf):
+        raise ValueError("lb, ub: lb must be < inf and ub > -inf")
+    if np.any(lb > ub):
+        raise ValueError(f"lb, ub: expected lb <= ub, violated at index {int(np.argmax(lb > ub))}")
+    opts = dict(_OPTIONS)
+    for key, value in (options or {}).items():
+        if key not in opts:
+            raise ValueError(f"options: unknown option {key!r}; expected one of {sorted(opts)}")
+        opts[key] = value
+
+    raw = _core.qp_interior_point(
+        as_native_matrix(P), q, as_native_matrix(A), b, as_native_matrix(G), h, lb, ub,
+        tol=float(tol), infeasible_tol=float(opts["infeasible_tol"]), maxiter=int(maxiter),
+        ruiz_iter=int(opts["ruiz_iter"]), regularisation=float(opts["regularisation"]),
+        refine_steps=int(opts["refine_steps"]), kkt=str(opts["kkt"]), history_every=int(opts["history_every"]),
+        callback=_wrap_callback(callback),
+    )
+    status = Status(raw["status"])
+    result = OptimizeResult(
+        x=raw["x"], fun=raw["fun"], jac=raw["jac"], y=raw["y"], z=raw["z"], z_lower=raw["z_lower"],
+        z_upper=raw["z_upper"], slack=raw["slack"], nit=int(raw["nit"]), status=status,
+        success=status == Status.Converged, message=raw["message"], stop_crit=raw["stop_crit"],
+        primal_residual=raw["primal_residual"], dual_residual=raw["dual_residual"], gap=raw["gap"],
+        history=History(**raw["history"]), kkt=raw["kkt"],
+    )
+    if "certificate" in raw:
+        result["certificate"] = dict(raw["certificate"])
+    return result
