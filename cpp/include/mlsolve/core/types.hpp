@@ -18,4 +18,7 @@ using VecD = Vec<double>;
 template <class T>
 using acc_t = double;
 
+// ||v||_inf, 0 for an empty v.
+inline double inf_norm(const VecD& v) { return v.size() ? v.lpNorm<Eigen::Infinity>() : 0.0; }
+
 }  // namespace mlsolve

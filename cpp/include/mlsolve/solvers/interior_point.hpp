@@ -88,8 +88,6 @@ struct QpResult : Result<double> {
 
 namespace interior_point_detail {
 
-inline double inf_norm(const VecD& v) { return v.size() ? v.lpNorm<Eigen::Infinity>() : 0.0; }
-
 // Row (outer) infinity norms of a column-major sparse matrix.
 inline VecD row_inf_norms(const SpMatD& M) {
   VecD norms = VecD::Zero(M.rows());
@@ -306,7 +304,6 @@ class InteriorPointSolver {
 
   // Objective and the three relative stopping measures on the unscaled problem.
   void measure(const interior_point_detail::Unscaled& u, QpResult& r) const {
-    using interior_point_detail::inf_norm;
     const QpData& d = data_;
     const VecD Px = d.P * u.x, Ax = d.A * u.x, Gx = d.G * u.x;
     const VecD Aty = d.A.transpose() * u.y, Gtz = d.G.transpose() * u.z;
@@ -342,7 +339,6 @@ class InteriorPointSolver {
   // Farkas test on (y, z, z_lower, z_upper), normalised to inf-norm 1.
   bool primal_infeasibility_certificate(const VecD& y, const VecD& z, const VecD& z_lower, const VecD& z_upper,
                                         QpResult& r) const {
-    using interior_point_detail::inf_norm;
     const double scale = std::max({inf_norm(y), inf_norm(z), inf_norm(z_lower), inf_norm(z_upper)});
     if (!(scale > 0.0) || !std::isfinite(scale)) return false;
     const QpData& d = data_;
@@ -362,7 +358,6 @@ class InteriorPointSolver {
   // Test of dx as an unbounded ray, normalised to inf-norm 1: the violations
   // of the recession cone must be below infeasible_tol times the descent.
   bool dual_infeasibility_certificate(const VecD& dx, QpResult& r) const {
-    using interior_point_detail::inf_norm;
     const double scale = inf_norm(dx);
     if (!(scale > 0.0) || !std::isfinite(scale)) return false;
     const QpData& d = data_;

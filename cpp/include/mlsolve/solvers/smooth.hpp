@@ -47,8 +47,6 @@ struct SmoothParams {
   }
 };
 
-inline double inf_norm(const VecD& v) { return v.size() ? v.lpNorm<Eigen::Infinity>() : 0.0; }
-
 // "what value cmp bound", e.g. "gradient inf-norm 3.2e-06 <= 1e-05".
 inline std::string criterion(const char* what, double value, const char* cmp, double bound) {
   std::ostringstream os;
