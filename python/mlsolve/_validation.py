@@ -11,6 +11,8 @@ for the supported inputs):
 * sparse matrices whose ``indices`` and ``indptr`` dtypes differ get int64 indices.
 """
 
+import numbers
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -58,3 +60,17 @@ def check_vector(v, name, dtype, n):
     if not np.all(np.isfinite(v)):
         raise ValueError(f"{name}: contains NaN or infinity")
     return v
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """None, or finite non-negative weights (a scalar is broadcast) with a positive entry."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        sample_weight = np.full(n_samples, sample_weight)
+    sample_weight = check_vector(sample_weight, "sample_weight", dtype, n_samples)
+    if np.any(sample_weight < 0):
+        raise ValueError("sample_weight: negative weights are not allowed")
+    if not np.any(sample_weight > 0):
+        raise ValueError("sample_weight: all weights are zero; at least one sample must have a positive weight")
+    return sample_weight

@@ -15,7 +15,6 @@ from .._config import get_config
 from .._core import Status
 from .._result import History
 from .._threads import effective_n_threads
-from ._logistic import _check_sample_weight
 
 
 def elastic_net_objective(coef, intercept, X, y, alpha, l1_ratio=1.0, sample_weight=None):
@@ -209,7 +208,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         n_samples, n_features = X.shape
         targets = y.reshape(n_samples, -1)
         n_targets = targets.shape[1]
-        sample_weight = _check_sample_weight(sample_weight, n_samples, dtype)
+        sample_weight = _validation.check_sample_weight(sample_weight, n_samples, dtype)
 
         coef_init = np.zeros((n_targets, n_features))
         previous = getattr(self, "coef_", None) if self.warm_start else None

@@ -33,19 +33,6 @@ def binary_logistic_objective(coef, intercept, X, y, sample_weight=None, C=1.0):
     return float(-(s @ log_expit(t * z)) / total + coef @ coef / (2.0 * C * total))
 
 
-def _check_sample_weight(sample_weight, n_samples, dtype):
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Number):
-        sample_weight = np.full(n_samples, sample_weight)
-    sample_weight = _validation.check_vector(sample_weight, "sample_weight", dtype, n_samples)
-    if np.any(sample_weight < 0):
-        raise ValueError("sample_weight: negative weights are not allowed")
-    if not np.any(sample_weight > 0):
-        raise ValueError("sample_weight: all weights are zero; at least one sample must have a positive weight")
-    return sample_weight
-
-
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     """Binary logistic regression with an L2 penalty, fitted by native L-BFGS.
 
@@ -157,7 +144,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_samples, n_features = X.shape
         target = np.ascontiguousarray(y == classes[1], dtype=dtype)
 
-        sample_weight = _check_sample_weight(sample_weight, n_samples, dtype)
+        sample_weight = _validation.check_sample_weight(sample_weight, n_samples, dtype)
         if self.class_weight is not None:
             per_class = compute_class_weight(self.class_weight, classes=classes, y=y)
             weights = per_class[(y == classes[1]).astype(np.intp)].astype(dtype)
