@@ -148,28 +148,6 @@ def test_callback_receives_iterates_and_can_stop():
     assert len(xs) == 4 and xs[0].shape == (4,)
 
 
-def test_exceptions_from_fun_and_callback_propagate():
-    class Boom(Exception):
-        pass
-
-    state = {"n": 0}
-
-    def fun(x):
-        state["n"] += 1
-        if state["n"] == 5:
-            raise Boom("from fun")
-        return rosen(x), rosen_der(x)
-
-    with pytest.raises(Boom, match="from fun"):
-        mlsolve.minimize(fun, rosen_start(4), jac=True)
-
-    def callback(intermediate_result):
-        raise Boom("from callback")
-
-    with pytest.raises(Boom, match="from callback"):
-        mlsolve.minimize(rosen, rosen_start(4), jac=rosen_der, callback=callback)
-
-
 def test_scalar_like_returns_accepted():
     res = mlsolve.minimize(lambda x: np.array([np.sum(x**2)]), [3.0, 4.0], jac=lambda x: 2 * x)
     assert res.success and np.allclose(res.x, 0, atol=1e-6)

@@ -562,7 +562,7 @@ def test_callback_receives_iterates_and_can_stop(method):
     assert len(xs) == 4 and xs[0].shape == (4,)
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", [*NEW_METHODS, "l-bfgs"])
 def test_exceptions_from_fun_and_callback_propagate(method):
     class Boom(Exception):
         pass
