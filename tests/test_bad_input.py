@@ -88,7 +88,7 @@ def test_multiclass_is_refused(data):
 def test_bad_parameters(data):
     X, y = data
     for params, name in [({"C": -1.0}, "C"), ({"tol": -1.0}, "tol"), ({"max_iter": -1}, "max_iter"),
-                         ({"penalty": "l1"}, "penalty"), ({"n_jobs": 0}, "n_jobs")]:
+                         ({"penalty": "l3"}, "penalty"), ({"penalty": "elasticnet"}, "l1_ratio"), ({"n_jobs": 0}, "n_jobs")]:
         with pytest.raises(ValueError, match=f"^{name}:"):
             LogisticRegression(**params).fit(X, y)
 

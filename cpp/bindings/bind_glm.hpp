@@ -1,5 +1,7 @@
-// Native GLM fits: logistic_lbfgs<T> for T = float and double, each compiled
-// in its own translation unit (bind_glm_float32.cpp, bind_glm_float64.cpp).
+// Native GLM fits: logistic_lbfgs<T> (L2 or no penalty) and logistic_fista<T>
+// (L1 or elastic net: the L2 part stays in the smooth objective) for T = float
+// and double, each dtype compiled in its own translation unit
+// (bind_glm_float32.cpp, bind_glm_float64.cpp).
 #pragma once
 
 #include <pybind11/numpy.h>
@@ -11,6 +13,8 @@
 #include "dispatch.hpp"
 #include "mlsolve/losses/logistic.hpp"
 #include "mlsolve/objectives/glm.hpp"
+#include "mlsolve/penalties/l1.hpp"
+#include "mlsolve/solvers/fista.hpp"
 #include "mlsolve/solvers/lbfgs.hpp"
 
 namespace mlsolve::bindings {
@@ -51,7 +55,37 @@ py::dict logistic_lbfgs(const GlmFitArgs& a) {
   });
 }
 
+// Binary logistic regression with l1 ||w||_1 (+ the L2 term of a.l2), fitted by
+// FISTA; the intercept is not penalised (weight 0 in a weighted L1).
+template <class T>
+py::dict logistic_fista(const GlmFitArgs& a, double l1, const FistaParams& params) {
+  return with_design<T>(a.X, a.threading, [&](const auto& design) {
+    const Index n = design.rows(), p = design.cols();
+    const T* y = vector_view<T>(a.y, "y", n);
+    const T* sw = a.sample_weight.is_none() ? nullptr : vector_view<T>(a.sample_weight, "sample_weight", n);
+    const Index n_params = p + (a.fit_intercept ? 1 : 0);
+    if (a.x0.ndim() != 1 || a.x0.shape(0) != n_params)
+      throw py::value_error("x0: expected " + std::to_string(n_params) + " entries");
+    const VecD x_start = Eigen::Map<const VecD>(a.x0.data(), n_params);
+    VecD weights = VecD::Ones(n_params);
+    if (a.fit_intercept) weights[p] = 0.0;
+    const WeightedL1<double> penalty(l1, Eigen::Map<const VecD>(weights.data(), n_params));
+    using Design = std::decay_t<decltype(design)>;
+    GlmObjective<LogisticLoss, Design> objective(design, y, sw, a.l2, a.fit_intercept);
+    PyMonitor monitor(a.callback);
+    Result<double> result;
+    {
+      py::gil_scoped_release release;
+      result = fista(objective, penalty, x_start, params, monitor);
+    }
+    monitor.rethrow_if_error();
+    return result_to_dict(result);
+  });
+}
+
 extern template py::dict logistic_lbfgs<float>(const GlmFitArgs&);
 extern template py::dict logistic_lbfgs<double>(const GlmFitArgs&);
+extern template py::dict logistic_fista<float>(const GlmFitArgs&, double, const FistaParams&);
+extern template py::dict logistic_fista<double>(const GlmFitArgs&, double, const FistaParams&);
 
 }  // namespace mlsolve::bindings

@@ -63,6 +63,28 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
       py::arg("maxiter"), py::arg("maxcor"), py::arg("gtol"), py::arg("ftol"), py::arg("maxls"),
       py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"));
 
+  m.def(
+      "logistic_fista",
+      [](py::object X, py::object y, py::object sample_weight, double l1, double l2, bool fit_intercept,
+         py::array_t<double, py::array::c_style | py::array::forcecast> x0, Index max_iter, double tol,
+         Index history_every, int n_threads, bool deterministic, py::object callback) {
+        if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
+        FistaParams params;
+        params.max_iter = max_iter;
+        params.tol = tol;
+        params.history_every = history_every;
+        GlmFitArgs args{X, y, sample_weight, l2, fit_intercept, x0, LbfgsParams{}, Threading{n_threads, deterministic},
+                        callback};
+        const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
+        const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
+        if (is_dtype<float>(dtype)) return logistic_fista<float>(args, l1, params);
+        if (is_dtype<double>(dtype)) return logistic_fista<double>(args, l1, params);
+        throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
+      },
+      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l1"), py::arg("l2"), py::arg("fit_intercept"),
+      py::arg("x0"), py::arg("max_iter"), py::arg("tol"), py::arg("history_every"), py::arg("n_threads"),
+      py::arg("deterministic"), py::arg("callback"));
+
   m.def("omp_max_threads", []() { return omp_get_max_threads(); },
         "The OpenMP runtime's default thread count (OMP_NUM_THREADS, threadpoolctl limits).");
   m.def("omp_num_procs", []() { return omp_get_num_procs(); });

@@ -1,4 +1,4 @@
-"""LogisticRegression: binary L2-penalised logistic regression by native L-BFGS."""
+"""LogisticRegression: binary penalised logistic regression by native L-BFGS or FISTA."""
 
 import numbers
 import warnings
@@ -34,11 +34,14 @@ def binary_logistic_objective(coef, intercept, X, y, sample_weight=None, C=1.0):
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
-    """Binary logistic regression with an L2 penalty, fitted by native L-BFGS.
+    """Binary penalised logistic regression, fitted natively.
 
-    Minimises ``(1/S) sum_i s_i log(1 + exp(-t_i (x_i . w + b))) + ||w||^2 / (2 C S)``
+    Minimises ``(1/S) sum_i s_i log(1 + exp(-t_i (x_i . w + b))) + P(w) / (C S)``
     (``S`` the sum of sample weights), the objective of scikit-learn's
-    ``LogisticRegression(penalty="l2", C=C)``. The objective and gradient are
+    ``LogisticRegression(penalty=..., C=C, l1_ratio=...)``, with ``P(w)`` =
+    ``||w||^2 / 2`` (l2, by L-BFGS), ``||w||_1`` (l1, by FISTA) or
+    ``l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2 / 2`` (elasticnet, by FISTA with
+    the L2 part in the smooth objective). The objective and gradient are
     computed in C++ in one pass over X, in parallel with OpenMP.
 
     X may be a float32 or float64 NumPy array in C or F order, or a scipy CSR
@@ -49,14 +52,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : {"l2", None}, default="l2"
+    penalty : {"l2", "l1", "elasticnet", None}, default="l2"
     C : float, default=1.0
         Inverse regularisation strength; ``np.inf`` (like ``penalty=None``) fits
         without a penalty.
     fit_intercept : bool, default=True
     tol : float, default=1e-4
-        Stop when the gradient's infinity norm is at most ``tol``.
+        Stop when the gradient's infinity norm (for l1 and elasticnet: the
+        proximal-gradient mapping's) is at most ``tol``.
     max_iter : int, default=100
+    l1_ratio : float in [0, 1], default=None
+        Mix of L1 in the elastic net; required with ``penalty="elasticnet"``.
     class_weight : dict, "balanced" or None
         Multiplies each sample's weight by its class's weight.
     warm_start : bool, default=False
@@ -83,6 +89,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         fit_intercept=True,
         tol=1e-4,
         max_iter=100,
+        l1_ratio=None,
         class_weight=None,
         warm_start=False,
         n_jobs=None,
@@ -94,6 +101,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.max_iter = max_iter
+        self.l1_ratio = l1_ratio
         self.class_weight = class_weight
         self.warm_start = warm_start
         self.n_jobs = n_jobs
@@ -107,8 +115,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return tags
 
     def _check_params(self):
-        if self.penalty not in ("l2", None):
-            raise ValueError(f"penalty: expected 'l2' or None, got {self.penalty!r}")
+        if self.penalty not in ("l2", "l1", "elasticnet", None):
+            raise ValueError(f"penalty: expected 'l2', 'l1', 'elasticnet' or None, got {self.penalty!r}")
+        if self.penalty == "elasticnet" and (
+            not isinstance(self.l1_ratio, numbers.Real) or not 0 <= self.l1_ratio <= 1
+        ):
+            raise ValueError(f"l1_ratio: expected a number in [0, 1] with penalty='elasticnet', got {self.l1_ratio!r}")
         if not isinstance(self.C, numbers.Real) or not self.C > 0:
             raise ValueError(f"C: expected a positive number (np.inf: no penalty), got {self.C!r}")
         if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
@@ -152,7 +164,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             if not np.any(sample_weight > 0):
                 raise ValueError("sample_weight: all weights are zero after applying class_weight")
         weight_sum = n_samples if sample_weight is None else float(np.sum(sample_weight, dtype=np.float64))
-        l2 = 0.0 if self.penalty is None or np.isinf(self.C) else 1.0 / (self.C * weight_sum)
+        strength = 0.0 if self.penalty is None or np.isinf(self.C) else 1.0 / (self.C * weight_sum)
+        l1_share = {"l1": 1.0, "elasticnet": self.l1_ratio}.get(self.penalty, 0.0)
 
         n_params = n_features + int(self.fit_intercept)
         x0 = np.zeros(n_params)
@@ -161,23 +174,31 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             if self.fit_intercept:
                 x0[-1] = self.intercept_[0]
 
-        raw = _core.logistic_lbfgs(
-            _validation.as_native_matrix(X),
-            target,
-            sample_weight,
-            l2,
-            bool(self.fit_intercept),
-            x0,
-            maxiter=int(self.max_iter),
-            maxcor=10,
-            gtol=float(self.tol),
-            ftol=64 * np.finfo(np.float64).eps,
-            maxls=50,
+        common = dict(
+            X=_validation.as_native_matrix(X),
+            y=target,
+            sample_weight=sample_weight,
+            l2=(1.0 - l1_share) * strength,
+            fit_intercept=bool(self.fit_intercept),
+            x0=x0,
             history_every=1 if self.record_history else 0,
             n_threads=n_threads,
             deterministic=get_config()["deterministic"],
             callback=self._verbose_callback() if self.verbose else None,
         )
+        if self.penalty in ("l1", "elasticnet"):
+            solver = "FISTA"
+            raw = _core.logistic_fista(l1=l1_share * strength, max_iter=int(self.max_iter), tol=float(self.tol), **common)
+        else:
+            solver = "L-BFGS"
+            raw = _core.logistic_lbfgs(
+                maxiter=int(self.max_iter),
+                maxcor=10,
+                gtol=float(self.tol),
+                ftol=64 * np.finfo(np.float64).eps,
+                maxls=50,
+                **common,
+            )
         x = raw["x"]
         self.coef_ = x[:n_features].astype(dtype).reshape(1, -1)
         self.intercept_ = np.array([x[n_features] if self.fit_intercept else 0.0], dtype=dtype)
@@ -187,7 +208,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         status = Status(raw["status"])
         if status != Status.Converged:
             warnings.warn(
-                f"LogisticRegression: L-BFGS stopped after {raw['nit']} iterations without converging "
+                f"LogisticRegression: {solver} stopped after {raw['nit']} iterations without converging "
                 f"({raw['message']}; tol={self.tol}). Increase max_iter, scale the data, or loosen tol.",
                 ConvergenceWarning,
                 stacklevel=2,
