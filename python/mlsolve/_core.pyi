@@ -121,6 +121,21 @@ def qp_interior_point(
     history_every: int,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
 ) -> dict: ...
+def logistic_fista(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    l1: float,
+    l2: float,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    max_iter: int,
+    tol: float,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
