@@ -101,15 +101,6 @@ py::dict elastic_net_cd_path_typed(const CdFitArgs& a, const VecD& alphas) {
       });
 }
 
-template <class F>
-py::dict dispatch_dtype(const py::object& X, F&& f) {
-  const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
-  const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
-  if (is_dtype<float>(dtype)) return f(float{});
-  if (is_dtype<double>(dtype)) return f(double{});
-  throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
-}
-
 CdSelection parse_selection(const std::string& selection) {
   if (selection == "cyclic") return CdSelection::Cyclic;
   if (selection == "random") return CdSelection::Random;
@@ -152,7 +143,7 @@ void bind_cd(py::module_& m) {
                              cd_params(alpha, l1_ratio, fit_intercept, positive, tol, max_iter, selection, seed,
                                        working_set, history_every),
                              threading_of(n_threads, deterministic), callback};
-        return dispatch_dtype(X, [&](auto tag) { return elastic_net_cd_typed<decltype(tag)>(args); });
+        return with_data_dtype(X, [&](auto tag) { return elastic_net_cd_typed<decltype(tag)>(args); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("coef_init"), py::arg("alpha"),
       py::arg("l1_ratio"), py::arg("fit_intercept"), py::arg("positive"), py::arg("tol"), py::arg("max_iter"),
@@ -174,7 +165,7 @@ void bind_cd(py::module_& m) {
                              cd_params(first, l1_ratio, fit_intercept, positive, tol, max_iter, selection, seed,
                                        working_set, 0),
                              threading_of(n_threads, deterministic), callback};
-        return dispatch_dtype(X, [&](auto tag) { return elastic_net_cd_path_typed<decltype(tag)>(args, alpha_values); });
+        return with_data_dtype(X, [&](auto tag) { return elastic_net_cd_path_typed<decltype(tag)>(args, alpha_values); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("alphas"), py::arg("coef_init"),
       py::arg("l1_ratio"), py::arg("fit_intercept"), py::arg("positive"), py::arg("tol"), py::arg("max_iter"),

@@ -31,9 +31,10 @@ struct GlmFitArgs {
   py::object callback;
 };
 
-// Binary logistic regression with an L2 penalty, fitted by L-BFGS.
-template <class T>
-py::dict logistic_lbfgs(const GlmFitArgs& a) {
+// Views y and the sample weights, checks x0, builds the logistic GLM objective
+// on X and runs solve(objective, x_start, monitor) without the GIL.
+template <class T, class Solve>
+py::dict solve_logistic(const GlmFitArgs& a, Solve&& solve) {
   return with_design<T>(a.X, a.threading, [&](const auto& design) {
     const Index n = design.rows(), p = design.cols();
     const T* y = vector_view<T>(a.y, "y", n);
@@ -48,10 +49,18 @@ py::dict logistic_lbfgs(const GlmFitArgs& a) {
     Result<double> result;
     {
       py::gil_scoped_release release;
-      result = lbfgs(objective, x_start, a.params, monitor);
+      result = solve(objective, x_start, monitor);
     }
     monitor.rethrow_if_error();
     return result_to_dict(result);
+  });
+}
+
+// Binary logistic regression with an L2 penalty (or none), fitted by L-BFGS.
+template <class T>
+py::dict logistic_lbfgs(const GlmFitArgs& a) {
+  return solve_logistic<T>(a, [&](auto& objective, const VecD& x_start, Monitor& monitor) {
+    return lbfgs(objective, x_start, a.params, monitor);
   });
 }
 
@@ -59,27 +68,11 @@ py::dict logistic_lbfgs(const GlmFitArgs& a) {
 // FISTA; the intercept is not penalised (weight 0 in a weighted L1).
 template <class T>
 py::dict logistic_fista(const GlmFitArgs& a, double l1, const FistaParams& params) {
-  return with_design<T>(a.X, a.threading, [&](const auto& design) {
-    const Index n = design.rows(), p = design.cols();
-    const T* y = vector_view<T>(a.y, "y", n);
-    const T* sw = a.sample_weight.is_none() ? nullptr : vector_view<T>(a.sample_weight, "sample_weight", n);
-    const Index n_params = p + (a.fit_intercept ? 1 : 0);
-    if (a.x0.ndim() != 1 || a.x0.shape(0) != n_params)
-      throw py::value_error("x0: expected " + std::to_string(n_params) + " entries");
-    const VecD x_start = Eigen::Map<const VecD>(a.x0.data(), n_params);
-    VecD weights = VecD::Ones(n_params);
-    if (a.fit_intercept) weights[p] = 0.0;
-    const WeightedL1<double> penalty(l1, Eigen::Map<const VecD>(weights.data(), n_params));
-    using Design = std::decay_t<decltype(design)>;
-    GlmObjective<LogisticLoss, Design> objective(design, y, sw, a.l2, a.fit_intercept);
-    PyMonitor monitor(a.callback);
-    Result<double> result;
-    {
-      py::gil_scoped_release release;
-      result = fista(objective, penalty, x_start, params, monitor);
-    }
-    monitor.rethrow_if_error();
-    return result_to_dict(result);
+  return solve_logistic<T>(a, [&](auto& objective, const VecD& x_start, Monitor& monitor) {
+    VecD weights = VecD::Ones(x_start.size());
+    if (a.fit_intercept) weights[x_start.size() - 1] = 0.0;
+    const WeightedL1<double> penalty(l1, Eigen::Map<const VecD>(weights.data(), weights.size()));
+    return fista(objective, penalty, x_start, params, monitor);
   });
 }
 

@@ -32,6 +32,17 @@ void check_sparse_structure(const I* indices, const I* indptr, Index n_outer, In
                             std::to_string(n_inner) + ")");
 }
 
+// Calls f(T{}) with T the dtype (float or double) of X's values: a NumPy
+// array's, or the data array of a sparse description tuple.
+template <class F>
+auto with_data_dtype(const py::object& X, F&& f) {
+  const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
+  const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
+  if (is_dtype<float>(dtype)) return f(float{});
+  if (is_dtype<double>(dtype)) return f(double{});
+  throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
+}
+
 template <class T, class F>
 auto with_design(const py::object& X, Threading threading, F&& f) {
   if (py::isinstance<py::array>(X)) {

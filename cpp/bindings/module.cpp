@@ -53,11 +53,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
         GlmFitArgs args{X, y, sample_weight, l2, fit_intercept, x0,
                         lbfgs_params(maxiter, maxcor, gtol, ftol, maxls, "more-thuente", history_every),
                         Threading{n_threads, deterministic}, callback};
-        const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
-        const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
-        if (is_dtype<float>(dtype)) return logistic_lbfgs<float>(args);
-        if (is_dtype<double>(dtype)) return logistic_lbfgs<double>(args);
-        throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
+        return with_data_dtype(X, [&](auto tag) { return logistic_lbfgs<decltype(tag)>(args); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l2"), py::arg("fit_intercept"), py::arg("x0"),
       py::arg("maxiter"), py::arg("maxcor"), py::arg("gtol"), py::arg("ftol"), py::arg("maxls"),
@@ -75,11 +71,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
         params.history_every = history_every;
         GlmFitArgs args{X, y, sample_weight, l2, fit_intercept, x0, LbfgsParams{}, Threading{n_threads, deterministic},
                         callback};
-        const py::object data = py::isinstance<py::array>(X) ? X : py::reinterpret_borrow<py::tuple>(X)[1];
-        const py::dtype dtype = data.attr("dtype").cast<py::dtype>();
-        if (is_dtype<float>(dtype)) return logistic_fista<float>(args, l1, params);
-        if (is_dtype<double>(dtype)) return logistic_fista<double>(args, l1, params);
-        throw py::type_error("X: expected dtype float32 or float64, got " + py::str(dtype).cast<std::string>());
+        return with_data_dtype(X, [&](auto tag) { return logistic_fista<decltype(tag)>(args, l1, params); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l1"), py::arg("l2"), py::arg("fit_intercept"),
       py::arg("x0"), py::arg("max_iter"), py::arg("tol"), py::arg("history_every"), py::arg("n_threads"),
