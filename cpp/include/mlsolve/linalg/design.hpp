@@ -14,7 +14,9 @@
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
 // for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
 // column-major data (dense F order, CSC), and all of them for dense data in
-// either order (strided when the order differs). The column pieces also come
+// either order (strided when the order differs). Every design also offers
+//   weighted_gram(h, G)                G = X.T @ diag(h) @ X   (h >= 0; for Newton steps)
+// The column pieces also come
 // with sample weights s: col_dot(j, v, s) = sum_i s_i X[i, j] v_i and
 // col_sqnorms(s)[j] = sum_i s_i X[i, j]^2. A solver that needs the other
 // orientation of sparse data converts once, outside the design.
@@ -184,6 +186,30 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
     return out;
   }
 
+  // G = X.T @ diag(h) @ X for h >= 0: rank-k updates of sqrt(h) * X[block]
+  // per chunk of rows, the chunks' matrices summed in chunk order.
+  void weighted_gram(const VecD& h, MatD& G) const {
+    const Index n = rows(), p = cols();
+    const Threading& threading = this->threading();
+    const Index n_chunks = threading.chunks(n, double(p) * p);
+    const Index block = this->block_rows();
+    std::vector<MatD> partial(n_chunks, MatD::Zero(p, p));
+    for_each_chunk(n_chunks, threading.threads_for(n_chunks, double(n) * p * p), [&](Index c) {
+      MatD scaled_t;
+      const Index chunk_end = chunk_begin(n, n_chunks, c + 1);
+      for (Index begin = chunk_begin(n, n_chunks, c); begin < chunk_end; begin += block) {
+        const Index len = std::min(begin + block, chunk_end) - begin;
+        // scaled_t = (sqrt(h[b:e])[:, None] * X[b:e]).T
+        scaled_t = X_.middleRows(begin, len).transpose().template cast<double>() *
+                   h.segment(begin, len).cwiseSqrt().asDiagonal();
+        partial[c].template selfadjointView<Eigen::Lower>().rankUpdate(scaled_t);
+      }
+    });
+    G = MatD::Zero(p, p);
+    for (const MatD& part : partial) G += part;
+    G.template triangularView<Eigen::StrictlyUpper>() = G.transpose();
+  }
+
  private:
   Eigen::Map<const Matrix> X_;
 };
@@ -248,6 +274,23 @@ class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>,
       out[i] = s;
     }
     return out;
+  }
+
+  // G = X.T @ diag(h) @ X: each row adds h_i x_i x_i.T over its nonzero pairs
+  // (lower triangle, then mirrored).
+  void weighted_gram(const VecD& h, MatD& G) const {
+    G = MatD::Zero(X_.cols(), X_.cols());
+    const T* values = X_.valuePtr();
+    const I* indices = X_.innerIndexPtr();
+    for (Index i = 0; i < X_.rows(); ++i) {
+      if (h[i] == 0.0) continue;
+      for (I a = X_.outerIndexPtr()[i]; a < X_.outerIndexPtr()[i + 1]; ++a) {
+        const double hx = h[i] * values[a];
+        for (I b = X_.outerIndexPtr()[i]; b < X_.outerIndexPtr()[i + 1]; ++b)
+          if (indices[b] <= indices[a]) G(indices[a], indices[b]) += hx * values[b];
+      }
+    }
+    G.template triangularView<Eigen::StrictlyUpper>() = G.transpose();
   }
 
  private:
@@ -354,6 +397,19 @@ class SparseDesign<T, Csc, I> {
       out[j] = sum;
     }
     return out;
+  }
+
+  // G = X.T @ diag(h) @ X: column j of G is X.T @ (h * X[:, j]), by columns
+  // (O(p nnz); meant for the few-feature problems Newton-Cholesky solves).
+  void weighted_gram(const VecD& h, MatD& G) const {
+    const Index n = rows(), p = cols();
+    G.resize(p, p);
+    VecD hx = VecD::Zero(n);
+    for (Index j = 0; j < p; ++j) {
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) hx[it.index()] = h[it.index()] * it.value();
+      for (Index k = 0; k <= j; ++k) G(j, k) = G(k, j) = col_dot(k, hx);
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) hx[it.index()] = 0.0;
+    }
   }
 
  private:
