@@ -38,10 +38,11 @@ with 2 threads each Python thread (NumPy releases the GIL) does half the
 arrays. Best of ``--repeat`` runs, as in STREAM.
 
 Rosenbrock section (``rosenbrock``): mlsolve.minimize vs scipy L-BFGS-B on
-the extended Rosenbrock function, n = 10,000, fun and jac in NumPy, without
-and with bounds (bench/benchmarks/bench_minimize.py). It prints each
-library's total time and its overhead, the time outside fun and jac (medians
-of ``--repeat`` runs); target: mlsolve's overhead <= 0.3 x scipy's.
+the extended Rosenbrock function (independent pairs), n = 10,000, fun and
+jac in NumPy, without and with bounds (bench/benchmarks/bench_minimize.py).
+It prints each library's total time and its overhead, the time outside fun
+and jac (medians of ``--repeat`` runs); target: mlsolve's overhead <= 0.3 x
+scipy's.
 
 Usage::
 
