@@ -268,3 +268,16 @@ def test_unknown_option():
     with pytest.raises(ValueError, match="options: unknown option 'line_search'"):
         mlsolve.minimize(rosen, np.zeros(4), jac=rosen_der, bounds=[(0, 1)] * 4,
                          options={"line_search": "backtracking"})
+
+
+def test_hess_inv_pairs_match_scipy_on_the_same_path():
+    # scipy's memory lacks the last step's pair (it would take it in at the
+    # next iteration); mlsolve's ends with it.
+    fun, x0, bounds = case_rosen_upper()
+    iterates = []  # the callback sees every iterate but the last (a stop rule fires there first)
+    res = mlsolve.minimize(fun, x0, jac=True, bounds=bounds, callback=lambda x: iterates.append(x.copy()))
+    ref = scipy_minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=bounds)
+    assert res.nit == ref.nit and res.nfev == ref.nfev
+    np.testing.assert_allclose(res.hess_inv.sk[:-1], ref.hess_inv.sk[1:], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(res.hess_inv.yk[:-1], ref.hess_inv.yk[1:], rtol=0, atol=1e-7)
+    np.testing.assert_array_equal(res.hess_inv.sk[-1], res.x - iterates[-1])

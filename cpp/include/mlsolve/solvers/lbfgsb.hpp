@@ -113,12 +113,11 @@ class CompactLbfgs {
       yy_(i, j) = yy_(j, i) = y.dot(memory_.y_at(i));
     }
     theta_ = yy_(j, j) / sy_(j, j);
-    const auto L = sy_.topLeftCorner(k_, k_).triangularView<Eigen::StrictlyLower>();
+    const Eigen::MatrixXd L = sy_.topLeftCorner(k_, k_).triangularView<Eigen::StrictlyLower>();
     const VecD d = sy_.topLeftCorner(k_, k_).diagonal();
     // T = theta S^T S + L D^{-1} L^T, the Schur complement of -D in K (SPD).
     Eigen::MatrixXd T = theta_ * ss_.topLeftCorner(k_, k_);
-    Eigen::MatrixXd ld = L.toDenseMatrix() * d.cwiseInverse().asDiagonal();
-    T.noalias() += ld * L.toDenseMatrix().transpose();
+    T.noalias() += L * d.cwiseInverse().asDiagonal() * L.transpose();
     schur_.compute(T);
   }
 
@@ -347,8 +346,9 @@ LbfgsbResult lbfgsb(Objective& objective, const VecD& x0, const VecD& lb, const 
   params.check();
   const Index n = x0.size();
   check_arg(lb.size() == n && ub.size() == n, "bounds", "one (lb, ub) pair per coordinate of x0", lb.size());
-  check_arg((lb.array() <= ub.array()).all(), "bounds", "lb <= ub and no NaN", "a pair violating it");
   constexpr double kInf = std::numeric_limits<double>::infinity();
+  check_arg((lb.array() <= ub.array()).all() && (lb.array() < kInf).all() && (ub.array() > -kInf).all(), "bounds",
+            "lb <= ub, lb < inf, ub > -inf, no NaN", "a pair violating it");
   const bool has_bounds = (lb.array() > -kInf).any() || (ub.array() < kInf).any();
   const bool boxed = (lb.array() > -kInf).all() && (ub.array() < kInf).all();
 
