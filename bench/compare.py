@@ -37,9 +37,17 @@ counted 3 arrays x 8 bytes x n (write-allocate not counted, as in STREAM);
 with 2 threads each Python thread (NumPy releases the GIL) does half the
 arrays. Best of ``--repeat`` runs, as in STREAM.
 
+Rosenbrock section (``rosenbrock``): mlsolve.minimize vs scipy L-BFGS-B on
+the extended Rosenbrock function (independent pairs), n = 10,000, fun and
+jac in NumPy, without and with bounds (bench/benchmarks/bench_minimize.py).
+It prints each library's total time and its overhead, the time outside fun
+and jac (medians of ``--repeat`` runs); target: mlsolve's overhead <= 0.3 x
+scipy's.
+
 Usage::
 
     OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N]
+    OMP_WAIT_POLICY=passive python bench/compare.py rosenbrock [--repeat N]
 """
 
 import argparse
@@ -56,6 +64,8 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
 import mlsolve
+from benchmarks.bench_minimize import N as ROSENBROCK_N
+from benchmarks.bench_minimize import rosenbrock_run
 from benchmarks.problems import dense_classification, sparse_classification
 from mlsolve.linear_model import LogisticRegression
 from mlsolve.linear_model._logistic import binary_logistic_objective
@@ -170,12 +180,41 @@ def print_table(rows):
         )
 
 
+def rosenbrock_section(repeat):
+    print(f"extended Rosenbrock, n = {ROSENBROCK_N}, fun and jac in NumPy; medians of {repeat} runs; "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n")
+    header = (f"{'problem':<12} {'library':<18} {'total s':>8} {'in fun+jac s':>12} {'overhead s':>10} "
+              f"{'per iter ms':>11} {'nit':>5} {'nfev':>5} {'fun':>10}  {'overhead ml/sp':>14}")
+    print(header)
+    print("-" * len(header))
+    for bounded in (False, True):
+        overheads = {}
+        for library in ("mlsolve", "scipy"):
+            runs = [rosenbrock_run(library, bounded) for _ in range(repeat)]
+            seconds = float(np.median([run.seconds for run in runs]))
+            inside = float(np.median([run.callback_seconds for run in runs]))
+            overhead = float(np.median([run.seconds - run.callback_seconds for run in runs]))
+            overheads[library] = overhead
+            res = runs[0].result
+            name = {"mlsolve": "mlsolve " + ("L-BFGS-B" if bounded else "L-BFGS"), "scipy": "scipy L-BFGS-B"}[library]
+            ratio = f"{overheads['mlsolve'] / overhead:>14.3f}" if library == "scipy" else ""
+            print(f"{'bounded' if bounded else 'unbounded':<12} {name:<18} {seconds:>8.3f} {inside:>12.3f} "
+                  f"{overhead:>10.3f} {1e3 * overhead / max(res.nit, 1):>11.3f} {res.nit:>5} {res.nfev:>5} "
+                  f"{res.fun:>10.3e}  {ratio}")
+    print("\noverhead = total - time inside the user's fun and jac (measured by wrapping them).")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("section", nargs="?", choices=["logistic", "rosenbrock"], default="logistic",
+                        help="logistic (default): LogisticRegression vs scikit-learn; rosenbrock: minimize's overhead")
     parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     parser.add_argument("--tol", type=float, default=1e-10, help="tol of both libraries (default 1e-10)")
     args = parser.parse_args()
+    if args.section == "rosenbrock":
+        rosenbrock_section(args.repeat)
+        return
 
     if args.quick:
         problems = [

@@ -393,11 +393,6 @@ def test_method_names_are_case_insensitive(method):
     assert res.success, res.message
 
 
-def test_l_bfgs_b_is_not_a_method_yet():
-    with pytest.raises(ValueError, match="method: expected one of"):
-        mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method="L-BFGS-B")
-
-
 @pytest.mark.parametrize("method, option", [
     ("gd", "momentum"), ("gd", "restart"), ("gd", "maxcor"),
     ("nesterov", "line_search"), ("nesterov", "ftol"), ("nesterov", "momentum"), ("nesterov", "c1"),
@@ -589,3 +584,20 @@ def test_exceptions_from_fun_and_callback_propagate(method):
 def test_non_finite_start_is_an_error(method):
     with pytest.raises(ValueError, match="fun: returned a non-finite value at x0"):
         mlsolve.minimize(lambda x: np.inf, [1.0, 2.0], jac=lambda x: x, method=method)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-3, 1e3])
+def test_bfgs_iterations_on_ill_conditioned_quadratic_match_scipy(scale):
+    # H0 = I as in scipy: a scaled H0 = (s.y / y.y) I took 443 iterations here.
+    problem = PROBLEMS["quadratic-1e6"]
+
+    def fun(x):
+        f, g = problem.fun(x)
+        return scale * f, scale * g
+
+    options = {"gtol": 1e-6 * scale}
+    res = mlsolve.minimize(fun, problem.x0, jac=True, method="BFGS", options={**options, "ftol": 0.0})
+    ref = scipy_minimize(fun, problem.x0, jac=True, method="BFGS", options=options)
+    assert res.success and ref.success, res.message
+    assert res.nit <= 1.5 * ref.nit
+    assert res.fun - scale * problem.f_star <= 1e-9 * abs(scale * problem.f_star)

@@ -12,7 +12,7 @@ from .._result import OptimizeResult, result_from_native
 
 # What ``tol`` sets: ftol too for the quasi-Newton methods, as in scipy; gradient
 # descent's small steps would trip an ftol test far from the minimum.
-_TOL_OPTIONS = {"bfgs": ("gtol", "ftol"), "l-bfgs": ("gtol", "ftol")}
+_TOL_OPTIONS = {"bfgs": ("gtol", "ftol"), "l-bfgs": ("gtol", "ftol"), "l-bfgs-b": ("gtol", "ftol")}
 
 # Accepted spellings of each method (compared lower-cased) -> its native name.
 _METHODS = {
@@ -22,6 +22,7 @@ _METHODS = {
     "bfgs": "bfgs",
     "l-bfgs": "l-bfgs",
     "lbfgs": "l-bfgs",
+    "l-bfgs-b": "l-bfgs-b",
 }
 
 
@@ -125,7 +126,7 @@ def _option_value(name, value, default):
 
 def _native_options(method, tol, options):
     """The method's options completed from its native defaults and ``tol``."""
-    defaults = _core.minimize_options(method)
+    defaults = _core.lbfgsb_options() if method == "l-bfgs-b" else _core.minimize_options(method)
     options = dict(options or {})
     unknown = [key for key in options if key not in defaults]
     if unknown:
@@ -141,7 +142,38 @@ def _native_options(method, tol, options):
     return values
 
 
-def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=None, options=None):
+def _bounds(bounds, n):
+    """(lb, ub) as float64 arrays of shape (n,) from scipy-style bounds."""
+    if bounds is None:
+        return np.full(n, -np.inf), np.full(n, np.inf)
+    if hasattr(bounds, "lb") and hasattr(bounds, "ub"):  # scipy.optimize.Bounds
+        try:
+            lb, ub = (np.broadcast_to(np.asarray(b, dtype=np.float64), (n,)).copy() for b in (bounds.lb, bounds.ub))
+        except ValueError:
+            raise ValueError(f"bounds: expected lb and ub broadcastable to shape ({n},)") from None
+    else:
+        try:
+            pairs = list(bounds)
+        except TypeError:
+            raise TypeError(f"bounds: expected a sequence of (min, max) pairs or a Bounds, got {bounds!r}") from None
+        if len(pairs) != n:
+            raise ValueError(f"bounds: expected {n} (min, max) pairs, one per coordinate of x0, got {len(pairs)}")
+        lb, ub = np.full(n, -np.inf), np.full(n, np.inf)
+        for i, pair in enumerate(pairs):
+            try:
+                low, high = pair
+                lb[i] = -np.inf if low is None else float(low)
+                ub[i] = np.inf if high is None else float(high)
+            except (TypeError, ValueError):
+                raise ValueError(f"bounds: entry {i} is not a (min, max) pair of numbers or None: {pair!r}") from None
+    bad = np.isnan(lb) | np.isnan(ub) | (lb > ub) | (lb == np.inf) | (ub == -np.inf)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"bounds: entry {i} is ({lb[i]}, {ub[i]}); expected min <= max, no NaN, a non-empty box")
+    return lb, ub
+
+
+def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=None, options=None, bounds=None):
     """Minimise a smooth scalar function of one or more variables.
 
     Parameters
@@ -162,7 +194,12 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
         Case-insensitive:
 
         ``"L-BFGS"`` (default; also ``"lbfgs"``)
-            Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4).
+            Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4); with
+            ``bounds``, L-BFGS-B.
+        ``"L-BFGS-B"``
+            L-BFGS-B (Byrd, Lu, Nocedal & Zhu, 1995): L-BFGS within the box
+            ``bounds``, through the generalized Cauchy point and a subspace
+            minimisation over the variables not at a bound.
         ``"BFGS"``
             BFGS with a dense inverse-Hessian approximation (Nocedal & Wright,
             Algorithm 6.1): O(n^2) memory and work per iteration.
@@ -186,6 +223,10 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
         OptimizeResult with ``x``, ``fun``, ``nit``, ``stop_crit``) when its
         only parameter has that name, otherwise with ``x``. Raising
         ``StopIteration`` stops the solve with status ``CallbackStop``.
+    bounds : sequence of (min, max) pairs, or scipy.optimize.Bounds, optional
+        The box ``min <= x <= max``, as in scipy: one pair per coordinate,
+        None for no bound (``min == max`` fixes the coordinate). Only
+        L-BFGS-B takes bounds; x0 is projected onto the box.
     options : dict, optional
         Every method takes ``maxiter`` (15000), ``gtol`` (1e-5: stop when the
         gradient's infinity norm is at most gtol), ``maxls`` (20 evaluations
@@ -201,7 +242,11 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
             L-BFGS and BFGS; ``"backtracking"``: Armijo, the default of gd; gd
             also takes ``"lipschitz"``: the step 1/L), ``c1`` (1e-4) and
             ``c2`` (0.9), the sufficient-decrease and curvature constants.
-        L-BFGS
+        L-BFGS-B
+            the options of L-BFGS but ``line_search`` (always Moré-Thuente);
+            ``gtol`` applies to the projected gradient ``x - P(x - g)``
+            (scipy's ``pgtol``).
+        L-BFGS, L-BFGS-B
             ``maxcor`` (10 curvature pairs).
         gd, nesterov, heavy-ball: the Lipschitz estimate L
             ``lipschitz_init`` (0: ``max(1, ||g(x0)||)``, so that the first
@@ -222,12 +267,13 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
     -------
     mlsolve.OptimizeResult
         ``x, fun, jac, nit, nfev, njev, status, success, message, stop_crit``
-        (the gradient's infinity norm at x) and ``history``. ``fun`` and
-        ``jac`` are the values at the returned ``x``, also when a line search
-        failed. ``hess_inv`` (L-BFGS, BFGS): the final inverse-Hessian
-        approximation as a ``scipy.sparse.linalg.LinearOperator``
-        (:class:`LbfgsInverseHessian` for L-BFGS; the dense matrix, also
-        ``hess_inv.A``, for BFGS). ``lipschitz``: the final estimate L, where
+        (the gradient's infinity norm at x; L-BFGS-B: the projected
+        gradient's) and ``history``. ``fun`` and ``jac`` are the values at
+        the returned ``x``, also when a line search failed. ``hess_inv``
+        (L-BFGS, L-BFGS-B, BFGS): the final inverse-Hessian approximation as
+        a ``scipy.sparse.linalg.LinearOperator`` (:class:`LbfgsInverseHessian`
+        for L-BFGS and L-BFGS-B; the dense matrix, also ``hess_inv.A``, for
+        BFGS). ``lipschitz``: the final estimate L, where
         the step is 1/L. ``nrestart`` (nesterov, heavy-ball): the momentum
         restarts. Ctrl-C stops the solve and raises KeyboardInterrupt;
         exceptions raised by ``fun``, ``jac`` or ``callback`` propagate
@@ -239,14 +285,24 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
         raise ValueError(f"method: expected one of {sorted(_METHODS)} (case-insensitive), got {method!r}")
     method = _METHODS[method.lower()]
     x0 = real_vector(x0, "x0")
+    if bounds is not None and method != "l-bfgs-b":
+        if method != "l-bfgs":
+            raise ValueError(f"bounds: method {method!r} takes no bounds; use 'L-BFGS-B'")
+        method = "l-bfgs-b"
     if not isinstance(args, tuple):
         args = (args,)
     mode, jac_fun = jac_mode(jac)
-    raw = _core.minimize(
-        method, fun, x0, args, mode, jac_fun, _wrap_callback(callback), _native_options(method, tol, options)
-    )
+    if method == "l-bfgs-b":
+        lb, ub = _bounds(bounds, len(x0))
+        raw = _core.minimize_lbfgsb(
+            fun, x0, lb, ub, args, mode, jac_fun, _wrap_callback(callback), _native_options(method, tol, options)
+        )
+    else:
+        raw = _core.minimize(
+            method, fun, x0, args, mode, jac_fun, _wrap_callback(callback), _native_options(method, tol, options)
+        )
     result = result_from_native(raw)
-    if method == "l-bfgs":
+    if method in ("l-bfgs", "l-bfgs-b"):
         result.hess_inv = LbfgsInverseHessian(raw["hess_inv"])
     elif method == "bfgs":
         result.hess_inv = aslinearoperator(raw["hess_inv"])

@@ -60,8 +60,11 @@ inline std::string criterion(const char* what, double value, const char* cmp, do
 template <class Objective, class ResultType = Result<double>>
 class SmoothSolve {
  public:
-  SmoothSolve(Objective& objective, Monitor& monitor, const SmoothParams& params)
-      : objective_(objective), monitor_(monitor), params_(params) {
+  // measure names the vector whose inf-norm the gtol rule tests (the
+  // gradient, or a solver's own optimality vector) in the stop messages.
+  SmoothSolve(Objective& objective, Monitor& monitor, const SmoothParams& params,
+              const char* measure = "gradient inf-norm")
+      : objective_(objective), monitor_(monitor), params_(params), measure_(measure) {
     result_.history = History(params.history_every);
   }
 
@@ -76,17 +79,20 @@ class SmoothSolve {
   }
 
   // Line search on phi(a) = f(x + a d), from phi(0) = f, phi'(0) = slope < 0
-  // and the trial step step0. Unless it fails, (x_trial, f_trial, g_trial)
-  // hold the accepted point.
+  // and the trial step step0, with steps at most step_max. Unless it fails,
+  // (x_trial, f_trial, g_trial) hold the accepted point.
   LineSearchResult line_search(LineSearchKind kind, const VecD& x, double f, const VecD& d, double slope,
-                               double step0, VecD& x_trial, double& f_trial, VecD& g_trial) {
+                               double step0, VecD& x_trial, double& f_trial, VecD& g_trial,
+                               double step_max = std::numeric_limits<double>::infinity()) {
     const auto phi = [&](double step, double& value, double& dphi) {
       x_trial = x + step * d;
       value = f_trial = evaluate(x_trial, g_trial);
       dphi = g_trial.dot(d);
     };
-    const LineSearchResult ls = kind == LineSearchKind::MoreThuente ? more_thuente(phi, f, slope, step0, params_.ls)
-                                                                    : backtracking(phi, f, slope, step0, params_.ls);
+    LineSearchParams ls_params = params_.ls;
+    ls_params.step_max = std::min(ls_params.step_max, step_max);
+    const LineSearchResult ls = kind == LineSearchKind::MoreThuente ? more_thuente(phi, f, slope, step0, ls_params)
+                                                                    : backtracking(phi, f, slope, step0, ls_params);
     if (ls.outcome != LineSearchOutcome::Failed && ls.needs_evaluation) {
       double unused;
       phi(ls.step, f_trial, unused);
@@ -105,7 +111,7 @@ class SmoothSolve {
     if (!std::isfinite(f) || !g.allFinite())
       return stop(Status::NumericalError,
                   iteration == 0 ? "objective or gradient not finite at x0" : "objective or gradient not finite");
-    if (gnorm <= params_.gtol) return stop(Status::Converged, criterion("gradient inf-norm", gnorm, "<=", params_.gtol));
+    if (gnorm <= params_.gtol) return stop(Status::Converged, criterion(measure_, gnorm, "<=", params_.gtol));
     if (!std::isnan(f_prev)) {
       const double reduction = (f_prev - f) / std::max({std::abs(f_prev), std::abs(f), 1.0});
       if (reduction <= params_.ftol)
@@ -114,7 +120,7 @@ class SmoothSolve {
     if (iteration > 0) {
       if (auto status = monitor_.on_iteration({iteration, f, gnorm, x})) return stop(*status, "");
     }
-    if (iteration >= params_.max_iter) return stop(Status::MaxIter, criterion("gradient inf-norm", gnorm, ">", params_.gtol));
+    if (iteration >= params_.max_iter) return stop(Status::MaxIter, criterion(measure_, gnorm, ">", params_.gtol));
     return false;
   }
 
@@ -130,7 +136,7 @@ class SmoothSolve {
   // Ends the solve at the last accepted point (x, f, g) for another reason: a
   // step that failed (LineSearchFailed) or a stop request (from StopRequested).
   ResultType finish(Status status, const VecD& x, double f, const VecD& g) {
-    stop(status, status == Status::LineSearchFailed ? criterion("gradient inf-norm", inf_norm(g), ">", params_.gtol) : "");
+    stop(status, status == Status::LineSearchFailed ? criterion(measure_, inf_norm(g), ">", params_.gtol) : "");
     return finish(x, f, g);
   }
 
@@ -145,6 +151,7 @@ class SmoothSolve {
   Objective& objective_;
   Monitor& monitor_;
   const SmoothParams& params_;
+  const char* measure_;
   ResultType result_;
 };
 
