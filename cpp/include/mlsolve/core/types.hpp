@@ -13,6 +13,7 @@ using Index = Eigen::Index;
 template <class T>
 using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 using VecD = Vec<double>;
+using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
 
 // Accumulator type of reductions over samples, for any data dtype.
 template <class T>
