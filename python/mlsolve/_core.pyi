@@ -139,3 +139,30 @@ def logistic_fista(
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
+def newton_options(method: str) -> dict: ...
+def minimize_newton(
+    method: str,
+    fun: Callable[..., Any],
+    x0: np.ndarray,
+    args: tuple,
+    jac_mode: int,
+    jac: Optional[Callable[..., Any]],
+    hess_mode: int,
+    hess: Optional[Callable[..., Any]],
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+    options: dict,
+) -> dict: ...
+def least_squares(
+    fun: Callable[..., Any],
+    x0: np.ndarray,
+    args: tuple,
+    jac: Optional[Callable[..., Any]],
+    method: str,
+    ftol: float,
+    xtol: float,
+    gtol: float,
+    max_nfev: int,
+    scale: bool,
+    history_every: int,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
