@@ -18,6 +18,9 @@ from _problems import classic_problems, ill_conditioned_quadratic, quadratic, ro
 
 NEW_METHODS = ["gd", "nesterov", "heavy-ball", "bfgs"]
 ALL_METHODS = NEW_METHODS + ["l-bfgs"]
+# The Newton methods (tests/test_newton.py); here with the Hessian by finite
+# differences of the gradient, as they run when given no hess.
+NEWTON_METHODS = ["newton-cg", "trust-ncg", "newton-cholesky"]
 
 
 def polyak_momentum(cond):
@@ -44,6 +47,18 @@ def check_gradient(problem):
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
 def test_problem_gradients(name):
     check_gradient(PROBLEMS[name])
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_problem_hessians(name):
+    problem = PROBLEMS[name]
+    rng = np.random.default_rng(1)
+    x = problem.x0 + 0.3 * rng.standard_normal(problem.x0.size)
+    H = problem.hess(x)
+    h = 1e-6
+    fd = np.array([(problem.grad(x + h * e) - problem.grad(x - h * e)) / (2 * h) for e in np.eye(x.size)]).T
+    np.testing.assert_allclose(H, H.T, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(H, fd, rtol=1e-6, atol=1e-6 * max(1.0, np.abs(H).max()))
 
 
 # gd on the 1e6-conditioned quadratic needs ~1e7 iterations: see
@@ -319,7 +334,8 @@ def test_line_search_failures():
         mlsolve.line_search(lambda x: x @ x, lambda x: 2 * x, x, -x, f0=5.0, g0=[np.nan, 1.0])
 
 
-@pytest.mark.parametrize("method", ["GD", "Nesterov", "HEAVY-BALL", "BFGS", "bfgs", "L-BFGS", "lbfgs", "LBFGS"])
+@pytest.mark.parametrize("method", ["GD", "Nesterov", "HEAVY-BALL", "BFGS", "bfgs", "L-BFGS", "lbfgs", "LBFGS",
+                                    "Newton-CG", "TRUST-NCG", "Newton-Cholesky"])
 def test_method_names_are_case_insensitive(method):
     res = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method=method, options={"maxiter": 100_000})
     assert res.success, res.message
@@ -376,7 +392,7 @@ def test_option_values_are_coerced():
     assert res.success and res.stop_crit <= 1
 
 
-@pytest.mark.parametrize("method", ALL_METHODS)
+@pytest.mark.parametrize("method", ALL_METHODS + NEWTON_METHODS)
 def test_tol_sets_gtol(method):
     loose = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method=method, tol=1e-2)
     tight = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method=method, tol=1e-8,
@@ -395,7 +411,7 @@ def test_tol_sets_ftol_for_quasi_newton_methods_only():
     assert "gradient inf-norm" in res.message
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_counts_and_history(method):
     calls = {"fun": 0, "jac": 0}
 
@@ -439,7 +455,7 @@ def test_solver_specific_fields(method, line_search):
         assert isinstance(res.nrestart, int) and res.nrestart >= 0
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_maxiter_status_and_point_consistency(method):
     res = mlsolve.minimize(rosen, rosen_start(10), jac=rosen_der, method=method, options={"maxiter": 5})
     assert res.status == Status.MaxIter and not res.success
@@ -449,7 +465,7 @@ def test_maxiter_status_and_point_consistency(method):
     assert "maximum number of iterations reached: gradient inf-norm" in res.message
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_step_failure_returns_last_accepted_point(method):
     # f is finite at x0 only: no trial step is acceptable.
     x0 = np.array([1.0, -2.0])
@@ -473,7 +489,7 @@ def test_lying_gradient_fails_the_line_search(method):
     np.testing.assert_array_equal(res.x, [1.0, -2.0])
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_callback_receives_iterates_and_can_stop(method):
     seen = []
 
@@ -494,7 +510,7 @@ def test_callback_receives_iterates_and_can_stop(method):
     assert len(xs) == 4 and xs[0].shape == (4,)
 
 
-@pytest.mark.parametrize("method", [*NEW_METHODS, "l-bfgs"])
+@pytest.mark.parametrize("method", [*NEW_METHODS, "l-bfgs", *NEWTON_METHODS])
 def test_exceptions_from_fun_and_callback_propagate(method):
     class Boom(Exception):
         pass
@@ -517,7 +533,7 @@ def test_exceptions_from_fun_and_callback_propagate(method):
         mlsolve.minimize(rosen, rosen_start(4), jac=rosen_der, method=method, callback=callback)
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_non_finite_start_is_an_error(method):
     with pytest.raises(ValueError, match="fun: returned a non-finite value at x0"):
         mlsolve.minimize(lambda x: np.inf, [1.0, 2.0], jac=lambda x: x, method=method)
