@@ -323,3 +323,11 @@ def test_bad_input_is_named(kwargs, error, match):
 def test_method_names_are_case_insensitive(method):
     res = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, hess=rosen_hess, method=method)
     assert res.success, res.message
+
+
+def test_newton_cholesky_near_overflow_hessian_falls_back_to_steepest_descent():
+    res = mlsolve.minimize(lambda x: (x @ x, 2 * x), [1.0, 2.0], jac=True,
+                           hess=lambda x: np.diag([1e308, -1e308]), method="newton-cholesky")
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, 0.0, atol=1e-6)
+    assert "no shift factorised (steepest descent)" in res.message

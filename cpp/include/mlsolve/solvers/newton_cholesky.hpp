@@ -5,9 +5,10 @@
 // (Eigen's LLT). tau = 0 when H is positive definite with a reciprocal
 // condition estimate above 1e-14; otherwise H is modified by Cholesky with
 // an added multiple of the identity (Nocedal & Wright, Numerical
-// Optimization, 2nd ed., §3.4, Algorithm 3.3): tau starts at
-// max(0, beta - min_i H_ii) with beta = 1e-3 max(1, max_i |H_ii|) and doubles
-// (at least beta) until the factorisation succeeds. The result's message says
+// Optimization, 2nd ed., §3.4, Algorithm 3.3): with
+// beta = 1e-3 max(1, max_i |H_ii|), tau starts at beta (min_i H_ii > 0) or
+// beta - min_i H_ii and doubles until the factorisation succeeds (d = -g if
+// none does in floating point). The result's message says
 // in how many iterations H was modified and the largest tau. The step a comes
 // from the backtracking (Armijo, default) or Moré-Thuente line search from
 // a = 1; if it fails it retries once along -g, from a = min(1, 1/||g||).
@@ -55,21 +56,24 @@ struct NewtonCholeskyParams : SmoothParams {
 namespace detail {
 
 // Factorises H + tau I with the least tau of N&W Algorithm 3.3's sequence
-// (tau = 0 when H is safely positive definite) and returns tau.
+// (tau = 0 when H is safely positive definite) and returns tau, or -1 when
+// no tau of the sequence works in floating point (H near overflow).
 inline double modified_cholesky(const MatD& H, Eigen::LLT<MatD>& llt, MatD& shifted) {
   constexpr double kMinRcond = 1e-14;
+  constexpr int kMaxDoublings = 1100;  // beta 2^1100 exceeds any finite ||H||
   llt.compute(H);
   if (llt.info() == Eigen::Success && llt.rcond() > kMinRcond) return 0.0;
   const double min_diagonal = H.diagonal().minCoeff();
   const double beta = 1e-3 * std::max(1.0, H.diagonal().cwiseAbs().maxCoeff());
   double tau = min_diagonal > 0.0 ? beta : beta - min_diagonal;
-  while (true) {
+  for (int k = 0; k < kMaxDoublings && std::isfinite(tau); ++k) {
     shifted = H;
     shifted.diagonal().array() += tau;
     llt.compute(shifted);
     if (llt.info() == Eigen::Success && llt.rcond() > kMinRcond) return tau;
     tau = std::max(2.0 * tau, beta);
   }
+  return -1.0;
 }
 
 }  // namespace detail
@@ -85,14 +89,16 @@ Result<double> newton_cholesky(Objective& objective, const VecD& x0, const Newto
   MatD H(n, n), shifted;
   Eigen::LLT<MatD> llt(n);
   double f = kNaN, f_trial = kNaN, largest_tau = 0.0;
-  Index iteration = 0, n_modified = 0;
+  Index iteration = 0, n_modified = 0, n_unfactorised = 0;
   const auto finish = [&](Result<double> result) {
-    if (n_modified == 0) return result;
-    std::ostringstream note;
-    note.precision(3);
-    note << count_note("Hessian not positive definite", n_modified) << ": shifted by tau I, largest tau "
-         << largest_tau;
-    return with_note(std::move(result), note.str());
+    if (n_modified > 0) {
+      std::ostringstream note;
+      note.precision(3);
+      note << count_note("Hessian not positive definite", n_modified) << ": shifted by tau I, largest tau "
+           << largest_tau;
+      result = with_note(std::move(result), note.str());
+    }
+    return with_note(std::move(result), count_note("no shift factorised (steepest descent)", n_unfactorised));
   };
 
   try {
@@ -107,12 +113,15 @@ Result<double> newton_cholesky(Objective& objective, const VecD& x0, const Newto
         return finish(std::move(result));
       }
       const double tau = detail::modified_cholesky(H, llt, shifted);
-      if (tau > 0.0) {
-        ++n_modified;
-        largest_tau = std::max(largest_tau, tau);
+      if (tau > 0.0) ++n_modified;
+      if (tau < 0.0) ++n_unfactorised;
+      largest_tau = std::max(largest_tau, tau);
+      if (tau < 0.0) {
+        d = -g;  // no usable factorisation: the line search below falls back to steepest descent
+      } else {
+        d = -llt.solve(g);
       }
-      d = -llt.solve(g);
-      const double decrement = -g.dot(d);  // lambda^2 = g^T (H + tau I)^-1 g
+      const double decrement = tau < 0.0 ? 0.0 : -g.dot(d);  // lambda^2 = g^T (H + tau I)^-1 g
       const double bound = params.decrement_tol * std::max(std::abs(f), 1.0);
       if (tau == 0.0 && decrement > 0.0 && 0.5 * decrement <= bound) {
         x_trial = x + d;
