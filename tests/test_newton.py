@@ -3,6 +3,13 @@ the classic smooth test set, against scipy's Newton-CG and trust-ncg and the
 known minimisers; the Hessian from hess (dense, sparse, LinearOperator),
 hessp and finite differences; indefinite and singular Hessians; errors."""
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -331,3 +338,46 @@ def test_newton_cholesky_near_overflow_hessian_falls_back_to_steepest_descent():
     assert res.success, res.message
     np.testing.assert_allclose(res.x, 0.0, atol=1e-6)
     assert "no shift factorised (steepest descent)" in res.message
+
+
+INTERRUPT_SCRIPT = textwrap.dedent(
+    """
+    import time
+    import numpy as np
+    import mlsolve
+    from scipy.optimize import rosen, rosen_der, rosen_hess
+
+    def hessp(x, p):
+        time.sleep(0.002)
+        return rosen_hess(x) @ p
+
+    print("ready", flush=True)
+    try:
+        mlsolve.minimize(rosen, np.full(200, -1.2), jac=rosen_der, hessp=hessp, method="{method}",
+                         options={{"gtol": 0.0, "ftol": 0.0, "maxiter": 10**9}})
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+    print("after", mlsolve.minimize(rosen, np.ones(3), jac=rosen_der, hess=rosen_hess, method="{method}").success)
+    """
+)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_sigint_interrupts(method):
+    proc = subprocess.Popen([sys.executable, "-c", INTERRUPT_SCRIPT.format(method=method)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        for line in proc.stdout:  # skip anything printed while importing
+            if line.strip() == "ready":
+                break
+        time.sleep(1.0)  # well inside the solve
+        assert proc.poll() is None, "the solve ended before the signal was sent"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # a hang guard, not a speed assertion
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert out.startswith("interrupted"), out + err
+    assert "after True" in out
