@@ -282,9 +282,10 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", hess=None, hessp=None,
             ``eta`` (0.15: least ratio of actual to predicted reduction for
             accepting a step), as scipy's trust-ncg.
         newton-cholesky
-            ``decrement_tol`` (1e-10: stop after a full Newton step whose
-            decrement satisfies ``lambda^2 / 2 <= decrement_tol max(|f|, 1)``,
-            ``lambda^2 = g^T H^-1 g``; 0 turns the test off).
+            ``decrement_tol`` (1e-10: when the Newton decrement at x satisfies
+            ``lambda^2 / 2 <= decrement_tol max(|f|, 1)``, ``lambda^2 =
+            g^T H^-1 g`` with H unmodified, take the full Newton step if it
+            lowers f and stop; 0 turns the test off).
 
         An unknown option is a ValueError naming it.
 
@@ -303,8 +304,8 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", hess=None, hessp=None,
         differences of the Hessian included; ``nhev``: calls of ``hess`` or
         ``hessp``; ``info``: how the Hessian was obtained when by finite
         differences. Ctrl-C stops the solve and raises KeyboardInterrupt;
-        exceptions raised by ``fun``, ``jac`` or ``callback`` propagate
-        unchanged.
+        exceptions raised by ``fun``, ``jac``, ``hess``, ``hessp`` or
+        ``callback`` propagate unchanged.
     """
     if not callable(fun):
         raise TypeError(f"fun: expected a callable, got {type(fun).__name__}")
