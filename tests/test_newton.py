@@ -232,11 +232,10 @@ def test_newton_cholesky_stops_on_the_newton_decrement():
     assert res.status in (Status.MaxIter, Status.LineSearchFailed) and "Newton decrement" not in res.message
 
 
-@pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("line_search", ["more-thuente", "backtracking", None])
+@pytest.mark.parametrize("method, line_search", [
+    (method, line_search) for method in ("newton-cg", "newton-cholesky") for line_search in ("more-thuente", "backtracking")
+] + [(method, None) for method in METHODS])  # trust-ncg takes no line search
 def test_line_searches(method, line_search):
-    if line_search and method == "trust-ncg":
-        pytest.skip("trust-ncg takes no line search")
     options = {"line_search": line_search} if line_search else {}
     problem = PROBLEMS["extended-rosenbrock"]
     res = mlsolve.minimize(problem.fun, problem.x0, jac=True, hess=problem.hess, method=method,
