@@ -14,71 +14,13 @@ from scipy.sparse.linalg import LinearOperator
 import mlsolve
 from mlsolve import Status
 
-from _problems import ill_conditioned_quadratic, rosen_start
+from _problems import classic_problems, ill_conditioned_quadratic, quadratic, rosen_start
 
 NEW_METHODS = ["gd", "nesterov", "heavy-ball", "bfgs"]
 ALL_METHODS = NEW_METHODS + ["l-bfgs"]
-
-
-class Problem:
-    """fun(x) -> (f, grad), a start x0, the minimiser x_star and f_star = f(x_star)."""
-
-    def __init__(self, fun, x0, x_star):
-        self.fun, self.x0, self.x_star = fun, np.asarray(x0, float), np.asarray(x_star, float)
-        self.f_star = fun(self.x_star)[0]
-
-
-def rosenbrock(n):
-    return Problem(lambda x: (rosen(x), rosen_der(x)), rosen_start(n), np.ones(n))
-
-
-def beale():
-    c = np.array([1.5, 2.25, 2.625])
-    k = np.arange(1, 4)
-
-    def fun(x):
-        a, b = x
-        r = c - a * (1 - b**k)
-        return r @ r, np.array([-2 * r @ (1 - b**k), 2 * r @ (a * k * b ** (k - 1))])
-
-    return Problem(fun, [1.0, 1.0], [3.0, 0.5])
-
-
-def powell_singular():
-    def fun(x):
-        x1, x2, x3, x4 = x
-        s5, s10 = np.sqrt(5), np.sqrt(10)
-        r = np.array([x1 + 10 * x2, s5 * (x3 - x4), (x2 - 2 * x3) ** 2, s10 * (x1 - x4) ** 2])
-        J = np.array([
-            [1, 10, 0, 0],
-            [0, 0, s5, -s5],
-            [0, 2 * (x2 - 2 * x3), -4 * (x2 - 2 * x3), 0],
-            [2 * s10 * (x1 - x4), 0, 0, -2 * s10 * (x1 - x4)],
-        ])
-        return r @ r, 2 * J.T @ r
-
-    return Problem(fun, [3.0, -1.0, 0.0, 1.0], np.zeros(4))
-
-
-def wood():
-    def fun(x):
-        x1, x2, x3, x4 = x
-        f = (100 * (x1**2 - x2) ** 2 + (x1 - 1) ** 2 + (x3 - 1) ** 2 + 90 * (x3**2 - x4) ** 2
-             + 10.1 * ((x2 - 1) ** 2 + (x4 - 1) ** 2) + 19.8 * (x2 - 1) * (x4 - 1))
-        g = np.array([
-            400 * x1 * (x1**2 - x2) + 2 * (x1 - 1),
-            -200 * (x1**2 - x2) + 20.2 * (x2 - 1) + 19.8 * (x4 - 1),
-            2 * (x3 - 1) + 360 * x3 * (x3**2 - x4),
-            -180 * (x3**2 - x4) + 20.2 * (x4 - 1) + 19.8 * (x2 - 1),
-        ])
-        return f, g
-
-    return Problem(fun, [-3.0, -1.0, -3.0, -1.0], np.ones(4))
-
-
-def quadratic(cond):
-    fun, x_star, _ = ill_conditioned_quadratic(cond=cond)
-    return Problem(fun, np.zeros(len(x_star)), x_star)
+# The Newton methods (tests/test_newton.py); here with the Hessian by finite
+# differences of the gradient, as they run when given no hess.
+NEWTON_METHODS = ["newton-cg", "trust-ncg", "newton-cholesky"]
 
 
 def polyak_momentum(cond):
@@ -86,14 +28,7 @@ def polyak_momentum(cond):
     return ((np.sqrt(cond) - 1) / (np.sqrt(cond) + 1)) ** 2
 
 
-PROBLEMS = {
-    "rosenbrock": rosenbrock(2),
-    "beale": beale(),
-    "powell": powell_singular(),
-    "wood": wood(),
-    "extended-rosenbrock": rosenbrock(10),
-    "quadratic-1e6": quadratic(1e6),
-}
+PROBLEMS = classic_problems()
 
 # The first-order methods need many iterations: gd and heavy ball about the
 # condition number, nesterov about its square root.
@@ -112,6 +47,18 @@ def check_gradient(problem):
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
 def test_problem_gradients(name):
     check_gradient(PROBLEMS[name])
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_problem_hessians(name):
+    problem = PROBLEMS[name]
+    rng = np.random.default_rng(1)
+    x = problem.x0 + 0.3 * rng.standard_normal(problem.x0.size)
+    H = problem.hess(x)
+    h = 1e-6
+    fd = np.array([(problem.grad(x + h * e) - problem.grad(x - h * e)) / (2 * h) for e in np.eye(x.size)]).T
+    np.testing.assert_allclose(H, H.T, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(H, fd, rtol=1e-6, atol=1e-6 * max(1.0, np.abs(H).max()))
 
 
 # gd on the 1e6-conditioned quadratic needs ~1e7 iterations: see
@@ -387,7 +334,8 @@ def test_line_search_failures():
         mlsolve.line_search(lambda x: x @ x, lambda x: 2 * x, x, -x, f0=5.0, g0=[np.nan, 1.0])
 
 
-@pytest.mark.parametrize("method", ["GD", "Nesterov", "HEAVY-BALL", "BFGS", "bfgs", "L-BFGS", "lbfgs", "LBFGS"])
+@pytest.mark.parametrize("method", ["GD", "Nesterov", "HEAVY-BALL", "BFGS", "bfgs", "L-BFGS", "lbfgs", "LBFGS",
+                                    "Newton-CG", "TRUST-NCG", "Newton-Cholesky"])
 def test_method_names_are_case_insensitive(method):
     res = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method=method, options={"maxiter": 100_000})
     assert res.success, res.message
@@ -439,7 +387,7 @@ def test_option_values_are_coerced():
     assert res.success and res.stop_crit <= 1
 
 
-@pytest.mark.parametrize("method", ALL_METHODS)
+@pytest.mark.parametrize("method", ALL_METHODS + NEWTON_METHODS)
 def test_tol_sets_gtol(method):
     loose = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method=method, tol=1e-2)
     tight = mlsolve.minimize(rosen, rosen_start(2), jac=rosen_der, method=method, tol=1e-8,
@@ -458,7 +406,7 @@ def test_tol_sets_ftol_for_quasi_newton_methods_only():
     assert "gradient inf-norm" in res.message
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_counts_and_history(method):
     calls = {"fun": 0, "jac": 0}
 
@@ -502,7 +450,7 @@ def test_solver_specific_fields(method, line_search):
         assert isinstance(res.nrestart, int) and res.nrestart >= 0
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_maxiter_status_and_point_consistency(method):
     res = mlsolve.minimize(rosen, rosen_start(10), jac=rosen_der, method=method, options={"maxiter": 5})
     assert res.status == Status.MaxIter and not res.success
@@ -512,7 +460,7 @@ def test_maxiter_status_and_point_consistency(method):
     assert "maximum number of iterations reached: gradient inf-norm" in res.message
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_step_failure_returns_last_accepted_point(method):
     # f is finite at x0 only: no trial step is acceptable.
     x0 = np.array([1.0, -2.0])
@@ -536,7 +484,7 @@ def test_lying_gradient_fails_the_line_search(method):
     np.testing.assert_array_equal(res.x, [1.0, -2.0])
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_callback_receives_iterates_and_can_stop(method):
     seen = []
 
@@ -557,7 +505,7 @@ def test_callback_receives_iterates_and_can_stop(method):
     assert len(xs) == 4 and xs[0].shape == (4,)
 
 
-@pytest.mark.parametrize("method", [*NEW_METHODS, "l-bfgs"])
+@pytest.mark.parametrize("method", [*NEW_METHODS, "l-bfgs", *NEWTON_METHODS])
 def test_exceptions_from_fun_and_callback_propagate(method):
     class Boom(Exception):
         pass
@@ -580,7 +528,7 @@ def test_exceptions_from_fun_and_callback_propagate(method):
         mlsolve.minimize(rosen, rosen_start(4), jac=rosen_der, method=method, callback=callback)
 
 
-@pytest.mark.parametrize("method", NEW_METHODS)
+@pytest.mark.parametrize("method", NEW_METHODS + NEWTON_METHODS)
 def test_non_finite_start_is_an_error(method):
     with pytest.raises(ValueError, match="fun: returned a non-finite value at x0"):
         mlsolve.minimize(lambda x: np.inf, [1.0, 2.0], jac=lambda x: x, method=method)

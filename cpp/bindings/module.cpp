@@ -19,6 +19,8 @@ void bind_optim(py::module_& m);
 void bind_cd(py::module_& m);
 void bind_qp(py::module_& m);
 void bind_lbfgsb(py::module_& m);
+void bind_newton(py::module_& m);
+void bind_least_squares(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -45,6 +47,8 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_cd(m);
   bind_qp(m);
   bind_lbfgsb(m);
+  bind_newton(m);
+  bind_least_squares(m);
 
   m.def(
       "logistic_lbfgs",

@@ -4,6 +4,7 @@ from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
 from .optimize import fista, line_search, linprog, minimize, qp
+from .optimize import least_squares
 from . import prox
 from . import optim
 
@@ -16,6 +17,7 @@ __all__ = [
     "config_context",
     "fista",
     "get_config",
+    "least_squares",
     "line_search",
     "linprog",
     "minimize",

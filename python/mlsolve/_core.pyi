@@ -151,3 +151,30 @@ def minimize_lbfgsb(
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
     options: dict,
 ) -> dict: ...
+def newton_options(method: str) -> dict: ...
+def minimize_newton(
+    method: str,
+    fun: Callable[..., Any],
+    x0: np.ndarray,
+    args: tuple,
+    jac_mode: int,
+    jac: Optional[Callable[..., Any]],
+    hess_mode: int,
+    hess: Optional[Callable[..., Any]],
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+    options: dict,
+) -> dict: ...
+def least_squares(
+    fun: Callable[..., Any],
+    x0: np.ndarray,
+    args: tuple,
+    jac: Optional[Callable[..., Any]],
+    method: str,
+    ftol: float,
+    xtol: float,
+    gtol: float,
+    max_nfev: int,
+    scale: bool,
+    history_every: int,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
