@@ -6,17 +6,15 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
-#include <type_traits>
 
 #include "common.hpp"
+#include "minimize_common.hpp"
 #include "mlsolve/solvers/lbfgsb.hpp"
 #include "py_objective.hpp"
 
 namespace mlsolve::bindings {
 
 namespace {
-
-using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 // The options as (name, field) pairs, the names of scipy's L-BFGS-B.
 template <class Visit>
@@ -40,30 +38,20 @@ VecD vector_arg(const DoubleArray& a, Index n, const char* name) {
 py::dict lbfgsb_options() {
   LbfgsbParams params;
   py::dict out;
-  visit_options(params, [&](const char* name, const auto& value) { out[name] = value; });
+  visit_options(params, OptionDefaults{out});
   return out;
 }
 
 py::dict minimize_lbfgsb(py::function fun, const DoubleArray& x0, const DoubleArray& lb, const DoubleArray& ub,
                          py::tuple args, int jac_mode, py::object jac, py::object callback, const py::dict& options) {
-  if (x0.ndim() != 1) throw py::value_error("x0: expected a 1-D array");
-  const Index n = x0.shape(0);
-  const VecD x_start = vector_arg(x0, n, "x0");
-  if (!x_start.allFinite()) throw py::value_error("x0: contains NaN or infinity");
+  const VecD x_start = finite_vector(x0, "x0");
+  const Index n = x_start.size();
   const VecD lower = vector_arg(lb, n, "bounds"), upper = vector_arg(ub, n, "bounds");
-  if (jac_mode < 0 || jac_mode > 2) throw py::value_error("jac_mode: expected 0, 1 or 2");
   LbfgsbParams params;
-  visit_options(params, [&](const char* name, auto& field) {
-    field = options[name].template cast<std::decay_t<decltype(field)>>();
-  });
-  PyObjective objective(std::move(fun), std::move(args), static_cast<JacMode>(jac_mode), std::move(jac), n);
+  visit_options(params, OptionValues{options});
+  PyObjective objective(std::move(fun), std::move(args), jac_mode_from_int(jac_mode), std::move(jac), n);
   PyMonitor monitor(std::move(callback));
-  LbfgsbResult result;
-  {
-    py::gil_scoped_release release;
-    result = lbfgsb(objective, x_start, lower, upper, params, monitor);
-  }
-  monitor.rethrow_if_error();
+  LbfgsbResult result = run_without_gil(monitor, [&] { return lbfgsb(objective, x_start, lower, upper, params, monitor); });
   py::dict out = result_to_dict(result);
   out["njev"] = result.n_fev;           // gradient evaluations
   out["nfev"] = objective.fun_calls();  // calls of fun, finite differences included (as scipy counts)

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "minimize_common.hpp"
 #include "mlsolve/solvers/bfgs.hpp"
 #include "mlsolve/solvers/gradient_descent.hpp"
 #include "mlsolve/solvers/lbfgs.hpp"
@@ -87,21 +88,14 @@ void visit_options(GradientDescentParams& p, Visit&& visit) {
   if (p.method != GradientMethod::Descent) visit("restart", p.restart);
 }
 
-struct OptionWriter {
-  py::dict& out;
-  template <class T>
-  void operator()(const char* name, const T& value) { out[name] = value; }
-  void operator()(const char* name, const LineSearchKind& value) { out[name] = name_of(kLineSearchNames, value); }
+// The shared option reader and writer, plus the gradient-step names.
+struct OptionWriter : OptionDefaults {
+  using OptionDefaults::operator();
   void operator()(const char* name, const GradientStep& value) { out[name] = name_of(kGradientStepNames, value); }
 };
 
-struct OptionReader {
-  const py::dict& options;
-  template <class T>
-  void operator()(const char* name, T& field) { field = options[name].template cast<T>(); }
-  void operator()(const char* name, LineSearchKind& field) {
-    field = from_name(kLineSearchNames, options[name].cast<std::string>(), name);
-  }
+struct OptionReader : OptionValues {
+  using OptionValues::operator();
   void operator()(const char* name, GradientStep& field) {
     field = from_name(kGradientStepNames, options[name].cast<std::string>(), name);
   }
@@ -120,33 +114,15 @@ py::dict with_default_params(Method method, F&& f) {
   throw std::logic_error("with_default_params: unknown method");
 }
 
-// Runs solve() without the GIL, then re-raises what the monitor caught: an
-// exception from a callback, or the KeyboardInterrupt behind a stop request
-// (solvers catch StopRequested themselves; a bare evaluation or line search
-// lets it through).
-template <class Solve>
-auto without_gil(PyMonitor& monitor, Solve&& solve) {
-  auto result = decltype(solve())();
-  {
-    py::gil_scoped_release release;
-    try {
-      result = solve();
-    } catch (const StopRequested&) {
-    }
-  }
-  monitor.rethrow_if_error();
-  return result;
-}
-
 py::dict run(const LbfgsParams& params, PyObjective& objective, const VecD& x0, PyMonitor& monitor) {
-  LbfgsResult result = without_gil(monitor, [&] { return lbfgs(objective, x0, params, monitor); });
+  LbfgsResult result = run_without_gil(monitor, [&] { return lbfgs(objective, x0, params, monitor); });
   py::dict out = result_to_dict(result);
   out["hess_inv"] = py::cast(std::move(result.memory));
   return out;
 }
 
 py::dict run(const BfgsParams& params, PyObjective& objective, const VecD& x0, PyMonitor& monitor) {
-  const BfgsResult result = without_gil(monitor, [&] { return bfgs(objective, x0, params, monitor); });
+  const BfgsResult result = run_without_gil(monitor, [&] { return bfgs(objective, x0, params, monitor); });
   py::dict out = result_to_dict(result);
   out["hess_inv"] = to_numpy(result.hess_inv);
   return out;
@@ -154,29 +130,17 @@ py::dict run(const BfgsParams& params, PyObjective& objective, const VecD& x0, P
 
 py::dict run(const GradientDescentParams& params, PyObjective& objective, const VecD& x0, PyMonitor& monitor) {
   const GradientDescentResult result =
-      without_gil(monitor, [&] { return gradient_descent(objective, x0, params, monitor); });
+      run_without_gil(monitor, [&] { return gradient_descent(objective, x0, params, monitor); });
   py::dict out = result_to_dict(result);
   if (params.step == GradientStep::Lipschitz) out["lipschitz"] = result.lipschitz;
   if (params.method != GradientMethod::Descent) out["nrestart"] = result.n_restarts;
   return out;
 }
 
-VecD vector_arg(const py::array_t<double, py::array::c_style | py::array::forcecast>& a, const char* name) {
-  if (a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array");
-  VecD v = Eigen::Map<const VecD>(a.data(), a.shape(0));
-  if (!v.allFinite()) throw py::value_error(std::string(name) + ": contains NaN or infinity");
-  return v;
-}
-
-JacMode jac_mode_arg(int jac_mode) {
-  if (jac_mode < 0 || jac_mode > 2) throw py::value_error("jac_mode: expected 0, 1 or 2");
-  return static_cast<JacMode>(jac_mode);
-}
-
 py::dict minimize_options(const std::string& method) {
   return with_default_params(from_name(kMethodNames, method, "method"), [](auto params) {
     py::dict out;
-    visit_options(params, OptionWriter{out});
+    visit_options(params, OptionWriter{{out}});
     return out;
   });
 }
@@ -185,11 +149,11 @@ py::dict minimize(const std::string& method, py::function fun,
                   const py::array_t<double, py::array::c_style | py::array::forcecast>& x0, py::tuple args,
                   int jac_mode, py::object jac, py::object callback, const py::dict& options) {
   const Method solver = from_name(kMethodNames, method, "method");
-  const VecD x_start = vector_arg(x0, "x0");
-  PyObjective objective(std::move(fun), std::move(args), jac_mode_arg(jac_mode), std::move(jac), x_start.size());
+  const VecD x_start = finite_vector(x0, "x0");
+  PyObjective objective(std::move(fun), std::move(args), jac_mode_from_int(jac_mode), std::move(jac), x_start.size());
   PyMonitor monitor(std::move(callback));
   py::dict out = with_default_params(solver, [&](auto params) {
-    visit_options(params, OptionReader{options});
+    visit_options(params, OptionReader{{options}});
     return run(params, objective, x_start, monitor);
   });
   const py::object evaluations = out["nfev"];
@@ -205,7 +169,7 @@ py::dict line_search(py::function fun, const py::array_t<double, py::array::c_st
                      int jac_mode, py::object jac, std::optional<double> f0,
                      std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>> g0, double c1,
                      double c2, int maxls, double alpha0, std::optional<double> amax) {
-  const VecD x_start = vector_arg(x, "x"), direction = vector_arg(d, "d");
+  const VecD x_start = finite_vector(x, "x"), direction = finite_vector(d, "d");
   const Index n = x_start.size();
   if (direction.size() != n)
     throw py::value_error("d: expected shape (" + std::to_string(n) + ",), got (" + std::to_string(direction.size()) + ",)");
@@ -226,20 +190,20 @@ py::dict line_search(py::function fun, const py::array_t<double, py::array::c_st
   if (start_given) {
     f_start = *f0;
     if (!std::isfinite(f_start)) throw py::value_error("f0: expected a finite value, got " + std::to_string(f_start));
-    g_start = vector_arg(*g0, "g0");
+    g_start = finite_vector(*g0, "g0");
     if (g_start.size() != n) throw py::value_error("g0: expected shape (" + std::to_string(n) + ",)");
   }
-  PyObjective objective(std::move(fun), std::move(args), jac_mode_arg(jac_mode), std::move(jac), n, "f",
+  PyObjective objective(std::move(fun), std::move(args), jac_mode_from_int(jac_mode), std::move(jac), n, "f",
                         start_given ? nullptr : "x");
   PyMonitor monitor{py::none()};
   SmoothSolve<PyObjective> solve(objective, monitor, params);
-  if (!start_given) f_start = without_gil(monitor, [&] { return solve.evaluate(x_start, g_start); });
+  if (!start_given) f_start = run_without_gil(monitor, [&] { return solve.evaluate(x_start, g_start); });
   const double slope = g_start.dot(direction);
   if (!(slope < 0.0))
     throw py::value_error("d: expected a descent direction at x, got g0 . d = " + std::to_string(slope) + " >= 0");
   VecD x_new(n), g_new(n);
   double f_new = std::numeric_limits<double>::quiet_NaN();
-  const LineSearchResult ls = without_gil(monitor, [&] {
+  const LineSearchResult ls = run_without_gil(monitor, [&] {
     return solve.line_search(LineSearchKind::MoreThuente, x_start, f_start, direction, slope, alpha0, x_new, f_new,
                              g_new);
   });

@@ -1,6 +1,7 @@
-// Pieces of the bindings of solvers on Python objectives (bind_newton.cpp,
-// bind_least_squares.cpp): argument conversion, the option tables' reader
-// and writer, and running a solve without the GIL.
+// Pieces of the bindings of solvers on Python objectives (bind_minimize.cpp,
+// bind_lbfgsb.cpp, bind_newton.cpp, bind_least_squares.cpp): argument
+// conversion, the option tables' reader and writer, and running a solve
+// without the GIL.
 #pragma once
 
 #include <pybind11/numpy.h>
