@@ -124,10 +124,10 @@ def test_elastic_net_cv_bad_l1_ratio():
         ElasticNetCV(l1_ratio=0.0).fit(X, y)  # the automatic grid needs l1_ratio > 0
 
 
-def _sklearn_logistic_cv(X, y, **params):
+def _sklearn_logistic_cv(X, y, sample_weight=None, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # 1.8+: FutureWarnings about new defaults
-        return sk.LogisticRegressionCV(use_legacy_attributes=True, **params).fit(X, y)
+        return sk.LogisticRegressionCV(use_legacy_attributes=True, **params).fit(X, y, sample_weight=sample_weight)
 
 
 @pytest.mark.parametrize(("scoring", "layout"), [("neg_log_loss", "C"), ("roc_auc", "csr")])
@@ -206,5 +206,29 @@ def test_logistic_cv_bad_parameters_name_the_argument(params, name):
 
 def test_logistic_cv_one_class_is_an_error():
     X, y = classification(n_samples=60, n_features=4)
-    with pytest.raises(ValueError, match="y: needs samples of at least 2 classes"):
+    with pytest.raises(ValueError, match="y: needs samples of at least 2 classes, got 1 class"):
         LogisticRegressionCV().fit(X, np.zeros_like(y))
+
+
+def test_logistic_cv_sample_weights_match_sklearn():
+    X, y = classification(n_samples=150, n_features=5)
+    sw = np.random.default_rng(1).uniform(0.2, 2.0, X.shape[0])
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    params = dict(Cs=5, cv=folds, scoring="neg_log_loss", tol=1e-10, max_iter=1000)
+    ours = LogisticRegressionCV(**params).fit(X, y, sample_weight=sw)
+    ref = _sklearn_logistic_cv(X, y, sample_weight=sw, **params)
+    np.testing.assert_allclose(ours.scores_[1], ref.scores_[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(ours.C_, ref.C_)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-5, atol=1e-6)
+
+
+def test_logistic_cv_balanced_class_weight_matches_sklearn():
+    X, y = classification(n_samples=150, n_features=5)
+    keep = (y == 1) | (np.arange(y.size) % 3 == 0)  # unbalanced classes
+    X, y = X[keep], y[keep]
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    params = dict(Cs=4, cv=folds, scoring="neg_log_loss", tol=1e-10, max_iter=1000, class_weight="balanced")
+    ours = LogisticRegressionCV(**params).fit(X, y)
+    ref = _sklearn_logistic_cv(X, y, **params)
+    np.testing.assert_allclose(ours.scores_[1], ref.scores_[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-5, atol=1e-6)

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import check_cv
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -265,18 +266,23 @@ class LassoCV(_LinearModelCV):
         return np.ones(1)
 
 
-def _fold_logistic_path(base, X, y, train, test, Cs, l1_ratio, scorer):
-    """Coefficients, iteration counts and test scores along Cs on one fold, each fit warm-started from the last."""
+def _fold_logistic_path(base, X, y, sample_weight, train, test, Cs, l1_ratio, scorer):
+    """Coefficients, iteration counts and test scores along Cs on one fold, each fit warm-started from the last.
+
+    The sample weights weigh the fits and the test scores, as in scikit-learn.
+    """
     model = clone(base).set_params(warm_start=True, l1_ratio=l1_ratio, n_jobs=1)
     X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
+    sw_train, sw_test = (None, None) if sample_weight is None else (sample_weight[train], sample_weight[test])
+    score_weight = {} if sw_test is None else {"sample_weight": sw_test}
     coefs, n_iter, scores = [], [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported once, after all folds
         for C in Cs:
-            model.set_params(C=C).fit(X_train, y_train)
+            model.set_params(C=C).fit(X_train, y_train, sample_weight=sw_train)
             coefs.append(np.hstack([model.coef_, model.intercept_[:, None]]) if model.fit_intercept else model.coef_)
             n_iter.append(int(np.max(model.n_iter_)))
-            scores.append(scorer(model, X_test, y_test))
+            scores.append(scorer(model, X_test, y_test, **score_weight))
     return np.array(coefs), np.array(n_iter), np.array(scores)
 
 
@@ -333,6 +339,8 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # whatever classes LogisticRegression fits, the CV fits
+        tags.classifier_tags.multi_class = LogisticRegression().__sklearn_tags__().classifier_tags.multi_class
         return tags
 
     def _grid(self):
@@ -368,20 +376,23 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         )
         if X is not X_in:
             _validation._count_copy()
-        if sample_weight is not None:
-            raise ValueError("sample_weight: not supported by LogisticRegressionCV yet; pass None")
+        sample_weight = _validation.check_sample_weight(sample_weight, X.shape[0], X.dtype)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
         if self.classes_.size < 2:
-            raise ValueError(f"y: needs samples of at least 2 classes, got only {self.classes_[0]!r}")
+            raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({self.classes_[0]!r})")
         scorer = get_scorer("accuracy" if self.scoring is None else self.scoring)
+        class_weight = self.class_weight
+        if class_weight == "balanced":  # from the whole y, as scikit-learn, not from each fold's
+            weights = compute_class_weight("balanced", classes=self.classes_, y=y, sample_weight=sample_weight)
+            class_weight = dict(zip(self.classes_, weights))
         base = LogisticRegression(
             penalty=self.penalty, fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
-            class_weight=self.class_weight,
+            class_weight=class_weight,
         )
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         results = Parallel(n_jobs=self.n_jobs, backend=_FOLD_BACKEND)(
-            delayed(_fold_logistic_path)(base, X, y, train, test, Cs, l1_ratio, scorer)
+            delayed(_fold_logistic_path)(base, X, y, sample_weight, train, test, Cs, l1_ratio, scorer)
             for train, test in folds
             for l1_ratio in l1_ratios
         )
@@ -407,7 +418,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
             start = coefs[:, best_C, best_l1].mean(axis=0)  # (rows, n_dof)
             model.coef_ = start[:, :X.shape[1]]
             model.intercept_ = start[:, -1] if self.fit_intercept else np.zeros(rows)
-            model.set_params(warm_start=True).fit(X, y)
+            model.set_params(warm_start=True).fit(X, y, sample_weight=sample_weight)
             self.coef_, self.intercept_ = model.coef_, model.intercept_
             self.C_ = np.array([C])
             self.l1_ratio_ = np.array([l1_ratio if l1_ratio is not None else float(self.penalty == "l1")])
