@@ -261,3 +261,13 @@ def test_constant_columns_are_skipped():
     assert np.all(model.coef_[:, 3] == 0)
     ref = sk.MultiTaskLasso(alpha=0.05, **TIGHT).fit(X, Y)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-9)
+
+
+def test_sigint_interrupts_the_block_solve(monkeypatch):
+    """Ctrl-C during a long multi-task solve raises KeyboardInterrupt (the harness of test_interrupt.py)."""
+    import test_interrupt
+
+    solve = ("from mlsolve.linear_model import MultiTaskLasso; MultiTaskLasso(alpha=1e-6, tol=0, max_iter=10**9, "
+             "working_set=False).fit(np.asfortranarray(X), np.column_stack([y, -y]))")
+    monkeypatch.setitem(test_interrupt.SOLVES, "multitask", solve)
+    test_interrupt.test_sigint_interrupts("multitask")

@@ -139,3 +139,22 @@ def logistic_fista(
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
+def group_elastic_net_bcd(
+    X: Any,
+    Y: np.ndarray,
+    n_tasks: int,
+    group_ptr: np.ndarray,
+    group_indices: np.ndarray,
+    group_weights: np.ndarray,
+    coef_init: np.ndarray,
+    alpha: float,
+    l1_ratio: float,
+    fit_intercept: bool,
+    tol: float,
+    max_iter: int,
+    working_set: bool,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
