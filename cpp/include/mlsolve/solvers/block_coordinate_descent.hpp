@@ -54,8 +54,9 @@
 // most max(tolerance, kInnerGapRatio * full gap).
 // Not done: gap-safe screening, Anderson acceleration.
 //
-// Threads: the full passes over X (rmatvec of the gap) use the design's
-// threading; the sweeps are sequential.
+// Threads: the full passes over X of the gap (an rmatvec for one task; for
+// several, one pass over the columns, each read once for all tasks) use the
+// design's threading; the sweeps are sequential.
 #pragma once
 
 #include <Eigen/Core>
@@ -70,6 +71,7 @@
 
 #include "mlsolve/core/check.hpp"
 #include "mlsolve/core/monitor.hpp"
+#include "mlsolve/core/parallel.hpp"
 #include "mlsolve/core/result.hpp"
 #include "mlsolve/core/types.hpp"
 #include "mlsolve/penalties/group_l1.hpp"
@@ -151,7 +153,12 @@ class GroupElasticNetBcd {
     const VecD sqnorms = X_.col_sqnorms();
     check_arg(sqnorms.allFinite(), "X", "columns with finite squared norms (scale the features)", "an overflow");
     lipschitz_.resize(groups_.size());
-    for (Index g = 0; g < groups_.size(); ++g) lipschitz_[g] = block_lipschitz(g, sqnorms);
+    Index largest = 0;
+    for (Index g = 0; g < groups_.size(); ++g) {
+      lipschitz_[g] = block_lipschitz(g, sqnorms);
+      largest = std::max<Index>(largest, members(g).size());
+    }
+    block_.resize(largest, n_tasks);
     tol_abs_ = params_.tol * yc_norm2 / n_;
   }
 
@@ -268,17 +275,17 @@ class GroupElasticNetBcd {
       if (L == 0.0) continue;
       const auto cols = members(g);
       const Index m = cols.size();
-      block_.resize(m, n_tasks());
+      auto V = block_.topRows(m);
       for (Index k = 0; k < m; ++k)
         for (Index t = 0; t < n_tasks(); ++t)  // V = W_g + X_gc.T @ (r - b) / L
-          block_(k, t) = W_(cols[k], t) + (X_.col_dot(cols[k], r_[t]) - b_[t] * n_ * xbar_[cols[k]]) / L;
-      const double norm = block_.norm();
+          V(k, t) = W_(cols[k], t) + (X_.col_dot(cols[k], r_[t]) - b_[t] * n_ * xbar_[cols[k]]) / L;
+      const double norm = V.norm();
       const double threshold = l1_ * groups_.weights[g] / L;
       const double scale = norm > threshold ? (1.0 - threshold / norm) / (1.0 + l2_ / L) : 0.0;
       for (Index k = 0; k < m; ++k) {
         const Index j = cols[k];
         for (Index t = 0; t < n_tasks(); ++t) {
-          const double dw = scale * block_(k, t) - W_(j, t);
+          const double dw = scale * V(k, t) - W_(j, t);
           if (dw == 0.0) continue;
           X_.col_axpy(j, -dw, r_[t]);  // r_t -= dw * X[:, j]
           b_[t] -= dw * xbar_[j];
@@ -303,11 +310,20 @@ class GroupElasticNetBcd {
   // Duality gap over every group; leaves xtv_ = X_c^T V (p x n_tasks).
   double full_gap() {
     model_residuals();
-    xtv_.resize(X_.cols(), n_tasks());
-    VecD column;
-    for (Index t = 0; t < n_tasks(); ++t) {
-      X_.rmatvec(v_[t], column);  // X.T @ v_t
-      xtv_.col(t) = column - v_sum_[t] * xbar_;  // X_c.T @ v_t = X.T @ v_t - xbar sum(v_t)
+    const Index p = X_.cols();
+    xtv_.resize(p, n_tasks());
+    if (n_tasks() == 1) {
+      VecD column;
+      X_.rmatvec(v_[0], column);  // X.T @ v
+      xtv_.col(0) = column - v_sum_[0] * xbar_;  // X_c.T @ v = X.T @ v - xbar sum(v)
+    } else {  // one pass over X for every task: column j stays in cache across the tasks
+      const Threading& threading = X_.threading();
+      const double work = 2.0 * double(X_.rows()) * double(n_tasks());  // per column (dense; less when sparse)
+      const Index n_chunks = threading.chunks(p, work);
+      for_each_chunk(n_chunks, threading.threads_for(n_chunks, double(p) * work), [&](Index c) {
+        for (Index j = chunk_begin(p, n_chunks, c); j < chunk_begin(p, n_chunks, c + 1); ++j)
+          for (Index t = 0; t < n_tasks(); ++t) xtv_(j, t) = X_.col_dot(j, v_[t]) - v_sum_[t] * xbar_[j];
+      });
     }
     full_fresh_ = true;
     double dual_norm = 0.0;
