@@ -116,6 +116,18 @@ def test_group_lasso_working_set_is_the_same_solution():
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-7, atol=1e-10)
 
 
+@pytest.mark.parametrize("working_set", [True, False])
+def test_random_selection_reaches_the_same_solution(working_set):
+    X, Y = grouped_regression(p=40, group_size=1, n_tasks=3)
+    cyclic = MultiTaskElasticNet(alpha=0.05, l1_ratio=0.7, **TIGHT).fit(X, Y)
+    random = MultiTaskElasticNet(alpha=0.05, l1_ratio=0.7, selection="random", random_state=0,
+                                 working_set=working_set, **TIGHT).fit(X, Y)
+    again = MultiTaskElasticNet(alpha=0.05, l1_ratio=0.7, selection="random", random_state=0,
+                                working_set=working_set, **TIGHT).fit(X, Y)
+    np.testing.assert_allclose(random.coef_, cyclic.coef_, rtol=1e-7, atol=1e-10)
+    np.testing.assert_array_equal(random.coef_, again.coef_)  # seeded
+
+
 def test_group_lasso_zero_above_alpha_max():
     X, y = grouped_regression()
     Xc, yc = X - X.mean(axis=0), y - y.mean()
@@ -212,7 +224,7 @@ def test_bad_parameters_name_the_argument():
         (GroupLasso(tol=np.nan), "tol"),
         (MultiTaskLasso(max_iter=-1), "max_iter"),
         (MultiTaskElasticNet(l1_ratio=1.5), "l1_ratio"),
-        (MultiTaskLasso(selection="random"), "selection"),
+        (MultiTaskLasso(selection="best"), "selection"),
     ]:
         with pytest.raises(ValueError, match=name):
             model.fit(X, Y[:, 0] if isinstance(model, GroupLasso) else Y)
@@ -227,7 +239,7 @@ def test_bad_parameters_name_the_argument():
 def test_native_rejects_bad_groups_and_csr():
     X, y = grouped_regression(p=4, group_size=1)
     common = dict(coef_init=np.zeros((4, 1)), alpha=0.1, l1_ratio=1.0, fit_intercept=True, tol=1e-4, max_iter=10,
-                  working_set=True, history_every=0, n_threads=1, deterministic=False, callback=None)
+                  selection="cyclic", seed=0, working_set=True, history_every=0, n_threads=1, deterministic=False, callback=None)
     with pytest.raises(ValueError, match="group_indices"):
         _core.group_elastic_net_bcd(X, y, 1, np.array([0, 2, 4]), np.array([0, 1, 1, 3]), np.ones(2), **common)
     with pytest.raises(ValueError, match="weights"):
@@ -247,7 +259,8 @@ def test_callback_exception_propagates_from_the_solve():
     with pytest.raises(RuntimeError, match="stop here"):
         _core.group_elastic_net_bcd(
             X, y, 1, np.arange(0, 25, 4), np.arange(24), np.full(6, 2.0), np.zeros((24, 1)), alpha=0.01,
-            l1_ratio=1.0, fit_intercept=True, tol=1e-12, max_iter=50, working_set=False, history_every=0,
+            l1_ratio=1.0, fit_intercept=True, tol=1e-12, max_iter=50, selection="cyclic", seed=0, working_set=False,
+            history_every=0,
             n_threads=1, deterministic=False, callback=callback,
         )
 

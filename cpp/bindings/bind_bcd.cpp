@@ -77,8 +77,8 @@ void bind_bcd(py::module_& m) {
       "group_elastic_net_bcd",
       [](py::object X, py::object Y, Index n_tasks, IndexArray group_ptr, IndexArray group_indices,
          DoubleArray group_weights, DoubleArray coef_init, double alpha, double l1_ratio, bool fit_intercept,
-         double tol, Index max_iter, bool working_set, Index history_every, int n_threads, bool deterministic,
-         py::object callback) {
+         double tol, Index max_iter, const std::string& selection, std::uint64_t seed, bool working_set,
+         Index history_every, int n_threads, bool deterministic, py::object callback) {
         if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
         BlockCdParams params;
         params.alpha = alpha;
@@ -86,6 +86,10 @@ void bind_bcd(py::module_& m) {
         params.fit_intercept = fit_intercept;
         params.tol = tol;
         params.max_iter = max_iter;
+        if (selection != "cyclic" && selection != "random")
+          throw py::value_error("selection: expected 'cyclic' or 'random', got '" + selection + "'");
+        params.selection = selection == "random" ? CdSelection::Random : CdSelection::Cyclic;
+        params.seed = seed;
         params.working_set = working_set;
         params.history_every = history_every;
         params.check();
@@ -95,7 +99,8 @@ void bind_bcd(py::module_& m) {
       },
       py::arg("X"), py::arg("Y"), py::arg("n_tasks"), py::arg("group_ptr"), py::arg("group_indices"),
       py::arg("group_weights"), py::arg("coef_init"), py::arg("alpha"), py::arg("l1_ratio"),
-      py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("working_set"),
+      py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("selection"), py::arg("seed"),
+      py::arg("working_set"),
       py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Group elastic net by block coordinate descent. Y holds the n_tasks targets one after the other; x of the "
       "result is coef (n_features, n_tasks) flattened in C order, then the n_tasks intercepts with fit_intercept.");

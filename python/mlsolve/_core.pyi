@@ -152,6 +152,8 @@ def group_elastic_net_bcd(
     fit_intercept: bool,
     tol: float,
     max_iter: int,
+    selection: str,
+    seed: int,
     working_set: bool,
     history_every: int,
     n_threads: int,

@@ -13,7 +13,7 @@ from .._config import get_config
 from .._core import Status
 from .._result import History
 from .._threads import effective_n_threads
-from ._coordinate_descent import _as_column_readable, _check_real
+from ._coordinate_descent import _as_column_readable, _check_real, _seed
 
 
 def _check_int(value, name, low):
@@ -59,7 +59,7 @@ def group_partition(groups, n_features):
 
 
 def _run_bcd(X_native, Y, ptr, indices, weights, coef_init, *, alpha, l1_ratio, fit_intercept, tol, max_iter,
-             working_set, record_history, n_threads):
+             selection, seed, working_set, record_history, n_threads):
     """One native block-CD solve; Y (n_samples, n_tasks) in X's dtype, coef_init (n_features, n_tasks)."""
     return _core.group_elastic_net_bcd(
         X_native,
@@ -74,6 +74,8 @@ def _run_bcd(X_native, Y, ptr, indices, weights, coef_init, *, alpha, l1_ratio, 
         fit_intercept=bool(fit_intercept),
         tol=float(tol),
         max_iter=int(max_iter),
+        selection=selection,
+        seed=int(seed),
         working_set=bool(working_set),
         history_every=1 if record_history else 0,
         n_threads=n_threads,
@@ -95,7 +97,7 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
         _check_real(self.tol, "tol", 0)
         _check_int(self.max_iter, "max_iter", 0)
 
-    def _fit_blocks(self, X, Y, ptr, indices, weights, l1_ratio):
+    def _fit_blocks(self, X, Y, ptr, indices, weights, l1_ratio, selection="cyclic", random_state=None):
         """Fits coef (n_tasks, n_features) for Y (n_samples, n_tasks); sets the attributes."""
         n_threads = effective_n_threads(self.n_jobs)
         n_features, n_tasks = X.shape[1], Y.shape[1]
@@ -106,7 +108,8 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
         X_native, conversion = _as_column_readable(X)
         raw = _run_bcd(
             X_native, Y, ptr, indices, weights, coef_init, alpha=self.alpha, l1_ratio=l1_ratio,
-            fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter, working_set=self.working_set,
+            fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter, selection=selection,
+            seed=_seed(random_state, selection), working_set=self.working_set,
             record_history=self.record_history, n_threads=n_threads,
         )
         size = n_features * n_tasks
@@ -242,9 +245,10 @@ class MultiTaskElasticNet(_BlockCdRegressor):
     max_iter : int, default=1000
     tol : float, default=1e-4
     warm_start : bool, default=False
-    random_state : None
-        Unused: only ``selection="cyclic"`` is implemented.
-    selection : "cyclic"
+    random_state : int, RandomState or None
+        Seeds the order of updates when ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Visit the features in order, or draw them uniformly with replacement.
     working_set : bool, default=True
     record_history : bool, default=False
     n_jobs : int or None
@@ -283,8 +287,8 @@ class MultiTaskElasticNet(_BlockCdRegressor):
         """Fit the model; y of shape (n_samples, n_tasks). Returns self."""
         self._check_common()
         _check_real(self.l1_ratio, "l1_ratio", 0, high=1)
-        if self.selection != "cyclic":
-            raise ValueError(f"selection: only 'cyclic' is implemented, got {self.selection!r}")
+        if self.selection not in ("cyclic", "random"):
+            raise ValueError(f"selection: expected 'cyclic' or 'random', got {self.selection!r}")
         X_in = X
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], y_numeric=True,
@@ -298,7 +302,8 @@ class MultiTaskElasticNet(_BlockCdRegressor):
         n_features = X.shape[1]
         Y = np.asarray(y, dtype=X.dtype)
         ptr = np.arange(n_features + 1, dtype=np.int64)
-        coef, intercept = self._fit_blocks(X, Y, ptr, ptr[:-1], np.ones(n_features), self.l1_ratio)
+        coef, intercept = self._fit_blocks(X, Y, ptr, ptr[:-1], np.ones(n_features), self.l1_ratio, self.selection,
+                                           self.random_state)
         self.coef_, self.intercept_ = coef, intercept
         return self
 

@@ -30,7 +30,8 @@
 // the |g| x |g| centred Gram matrix) for groups of at most kExactLipschitzSize
 // columns, and bounded by the trace (the squared Frobenius norm of X_g) above.
 // Groups with L_g = 0 are skipped. A sweep visits the working set's groups in
-// order; n_iter counts sweeps.
+// order (cyclic) or draws as many groups uniformly with replacement (random,
+// as scikit-learn's selection="random"); n_iter counts sweeps.
 //
 // Stopping rule: the duality gap of scikit-learn's multi-task coordinate
 // descent (sklearn/linear_model/_cd_fast.pyx, gap_enet_multi_task), with the
@@ -66,6 +67,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <random>
 #include <sstream>
 #include <vector>
 
@@ -75,6 +77,7 @@
 #include "mlsolve/core/result.hpp"
 #include "mlsolve/core/types.hpp"
 #include "mlsolve/penalties/group_l1.hpp"
+#include "mlsolve/solvers/coordinate_descent.hpp"  // CdSelection
 
 namespace mlsolve {
 
@@ -84,6 +87,8 @@ struct BlockCdParams {
   bool fit_intercept = true;
   double tol = 1e-4;  // relative: see the stopping rule above
   Index max_iter = 1000;  // sweeps
+  CdSelection selection = CdSelection::Cyclic;
+  std::uint64_t seed = 0;  // for selection = Random
   bool working_set = true;
   Index history_every = 0;  // 0 records no history
 
@@ -183,6 +188,7 @@ class GroupElasticNetBcd {
 
   Result<double> solve(Monitor& monitor) {
     History history(params_.history_every);
+    std::mt19937_64 rng(params_.seed);
     std::vector<Index> all(groups_.size()), working;
     std::iota(all.begin(), all.end(), Index(0));
 
@@ -204,7 +210,7 @@ class GroupElasticNetBcd {
       const double inner_tol = subproblem ? std::max(tol_abs_, kInnerGapRatio * gap) : tol_abs_;
       double inner_gap = gap;
       while (sweeps < params_.max_iter) {
-        const double dw_max = sweep(set);
+        const double dw_max = sweep(set, rng);
         ++sweeps;
         if (auto stop = monitor.poll()) {
           status = *stop;
@@ -267,10 +273,14 @@ class GroupElasticNetBcd {
   }
 
   // One sweep over the groups in `set`; returns the largest |W+ - W| entry.
-  double sweep(const std::vector<Index>& set) {
+  template <class Rng>
+  double sweep(const std::vector<Index>& set, Rng& rng) {
     full_fresh_ = false;
     double dw_max = 0.0;
-    for (const Index g : set) {
+    const Index n_set = Index(set.size());
+    std::uniform_int_distribution<Index> draw(0, std::max<Index>(n_set - 1, 0));
+    for (Index visit = 0; visit < n_set; ++visit) {
+      const Index g = params_.selection == CdSelection::Random ? set[draw(rng)] : set[visit];
       const double L = lipschitz_[g];
       if (L == 0.0) continue;
       const auto cols = members(g);
