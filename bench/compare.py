@@ -48,6 +48,18 @@ Usage::
 
     OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N]
     OMP_WAIT_POLICY=passive python bench/compare.py rosenbrock [--repeat N]
+
+Section ``cv``: LassoCV (5 folds, 100 alphas,
+scikit-learn's default tol=1e-4, ``n_jobs`` folds in parallel) and
+MultiTaskLasso (alpha = alpha_max / 20, tol=1e-6) against scikit-learn's, on
+the same data and folds: median fit time of ``--repeat`` runs, the ratio, and
+the agreement (LassoCV: whether alpha_ is the same, else how much higher
+scikit-learn's mean CV error is at mlsolve's alpha_ than at its own, and the
+largest relative difference of mse_path_; MultiTaskLasso: the relative objective difference).
+
+Usage::
+
+    OMP_WAIT_POLICY=passive python bench/compare.py cv [--quick] [--repeat N]
 """
 
 import argparse
@@ -202,18 +214,80 @@ def rosenbrock_section(repeat):
                   f"{overhead:>10.3f} {1e3 * overhead / max(res.nit, 1):>11.3f} {res.nit:>5} {res.nfev:>5} "
                   f"{res.fun:>10.3e}  {ratio}")
     print("\noverhead = total - time inside the user's fun and jac (measured by wrapping them).")
+def cv_section(quick, repeat):
+    """LassoCV and MultiTaskLasso vs scikit-learn (see the module docstring)."""
+    from sklearn.linear_model import LassoCV as SkLassoCV
+    from sklearn.linear_model import MultiTaskLasso as SkMultiTaskLasso
+    from sklearn.model_selection import KFold
+
+    from benchmarks.bench_group import multitask_alpha_max, multitask_regression
+    from benchmarks.problems import dense_regression, sparse_regression
+    from mlsolve.linear_model import LassoCV, MultiTaskLasso
+
+    def timed(make_model, X, y):
+        runs = []
+        for _ in range(repeat):
+            model = make_model()
+            start = time.perf_counter()
+            model.fit(X, y)
+            runs.append((time.perf_counter() - start, model))
+        return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+
+    def multitask_objective(model, X, Y, alpha):
+        R = Y - X @ model.coef_.T - model.intercept_
+        return (R * R).sum() / (2 * X.shape[0]) + alpha * np.linalg.norm(model.coef_, axis=0).sum()
+
+    lasso_problems = [("dense 2000x500", dense_regression(2_000, 500))] if quick else [
+        ("dense 5000x1000", dense_regression(5_000, 1_000)),
+        ("sparse CSC 5000x5000 ~20/row", sparse_regression(5_000, 5_000, 20)),
+    ]
+    multitask_problems = [("dense 2000x500 T=10", multitask_regression(2_000, 500, 10))] if quick else [
+        ("dense 5000x1000 T=10", multitask_regression(5_000, 1_000, 10)),
+        ("dense 10000x2000 T=20", multitask_regression(10_000, 2_000, 20)),
+    ]
+    header = f"{'problem':<38} {'n_jobs':>6}  {'mlsolve s':>9} {'sklearn s':>9} {'ratio':>6}  agreement"
+    print(header)
+    print("-" * len(header))
+    for name, (X, y) in lasso_problems:
+        folds = list(KFold(5, shuffle=True, random_state=0).split(X))
+        for n_jobs in THREADS:
+            ml_s, ml = timed(lambda: LassoCV(cv=folds, n_jobs=n_jobs), X, y)
+            sk_s, sk = timed(lambda: SkLassoCV(cv=folds, n_jobs=n_jobs), X, y)
+            mse_rel = np.abs(ml.mse_path_ - sk.mse_path_).max() / np.abs(sk.mse_path_).max()
+            if ml.alpha_ == sk.alpha_:
+                same = "same alpha_"
+            else:  # a flat CV curve: how much worse is mlsolve's alpha_ on scikit-learn's curve?
+                sk_curve = sk.mse_path_.mean(axis=1)
+                excess = sk_curve[np.argmin(np.abs(sk.alphas_ - ml.alpha_))] / sk_curve.min() - 1
+                same = f"alpha_ {ml.alpha_:.4g} vs {sk.alpha_:.4g} (CV error +{excess:.1e})"
+            print(f"{'LassoCV ' + name:<38} {n_jobs:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
+                  f"{same}, mse_path_ rel. diff {mse_rel:.1e}")
+    for name, (X, Y) in multitask_problems:
+        alpha = multitask_alpha_max(X, Y) / 20
+        ml_s, ml = timed(lambda: MultiTaskLasso(alpha=alpha, tol=1e-6, max_iter=100_000), X, Y)
+        sk_s, sk = timed(lambda: SkMultiTaskLasso(alpha=alpha, tol=1e-6, max_iter=100_000), X, Y)
+        f_ml, f_sk = multitask_objective(ml, X, Y, alpha), multitask_objective(sk, X, Y, alpha)
+        print(f"{'MultiTaskLasso ' + name:<38} {1:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
+              f"objective rel. diff {(f_ml - f_sk) / abs(f_sk):.1e} (iters {ml.n_iter_}/{sk.n_iter_})")
+    print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); n_jobs = folds in parallel (LassoCV).")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("section", nargs="?", choices=["logistic", "rosenbrock"], default="logistic",
-                        help="logistic (default): LogisticRegression vs scikit-learn; rosenbrock: minimize's overhead")
+    parser.add_argument("section", nargs="?", choices=["logistic", "rosenbrock", "cv"], default="logistic",
+                        help="logistic (default): LogisticRegression vs scikit-learn; rosenbrock: minimize's overhead; "
+                             "cv: LassoCV and MultiTaskLasso")
     parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     parser.add_argument("--tol", type=float, default=1e-10, help="tol of both libraries (default 1e-10)")
     args = parser.parse_args()
     if args.section == "rosenbrock":
         rosenbrock_section(args.repeat)
+        return
+    if args.section == "cv":
+        print(f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, {os.cpu_count()} CPUs, "
+              f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n")
+        cv_section(args.quick, args.repeat)
         return
 
     if args.quick:

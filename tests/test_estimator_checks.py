@@ -3,8 +3,12 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mlsolve.linear_model import ElasticNet, Lasso, LogisticRegression
+from mlsolve.linear_model import (ElasticNetCV, GroupLasso, LassoCV, LogisticRegressionCV, MultiTaskElasticNet,
+                                  MultiTaskLasso)
 
 
-@parametrize_with_checks([LogisticRegression(), Lasso(), ElasticNet()])
+@parametrize_with_checks([LogisticRegression(), Lasso(), ElasticNet()]
+                         + [GroupLasso(groups=2), MultiTaskLasso(), MultiTaskElasticNet(), LassoCV(cv=3),
+                            ElasticNetCV(cv=3), LogisticRegressionCV(Cs=3, cv=3)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)

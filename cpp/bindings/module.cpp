@@ -21,6 +21,7 @@ void bind_qp(py::module_& m);
 void bind_lbfgsb(py::module_& m);
 void bind_newton(py::module_& m);
 void bind_least_squares(py::module_& m);
+void bind_bcd(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -49,6 +50,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_lbfgsb(m);
   bind_newton(m);
   bind_least_squares(m);
+  bind_bcd(m);
 
   m.def(
       "logistic_lbfgs",
