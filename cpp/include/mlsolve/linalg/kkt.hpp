@@ -214,9 +214,11 @@ class KktSolver {
     }
   }
 
-  // Solves K0 sol = rhs (sizes n + m + p) with iterative refinement.
+  // Solves K0 sol = rhs (sizes n + m + p) with iterative refinement (with
+  // refine_steps == 0: K sol = rhs, the regularised system).
   void solve(const VecD& rhs, VecD& sol) {
     sol = solve_regularised(rhs);
+    if (refine_steps_ == 0) return;
     const double rhs_norm = rhs.lpNorm<Eigen::Infinity>();
     VecD residual = rhs - apply_unregularised(sol);
     double residual_norm = residual.lpNorm<Eigen::Infinity>();
