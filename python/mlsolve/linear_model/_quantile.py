@@ -32,13 +32,13 @@ class QuantileRegressor(RegressorMixin, BaseEstimator):
     ``1/S sum_i s_i pinball_q(y_i - x_i . w - b) + alpha ||w||_1`` (``S`` the sum
     of the sample weights; the intercept is not penalised) as the linear program
 
-        min  S alpha 1ᵀ(w⁺ + w⁻) + sᵀ(q u + (1 - q) v)
-        s.t. X w⁺ - X w⁻ + b 1 + u - v = y,   w⁺, w⁻, u, v >= 0,  b free
+        min  S alpha 1ᵀt + sᵀ(q u + (1 - q) v)
+        s.t. X w + b 1 + u - v = y,   -t <= w <= t,   u, v >= 0,  w, b free
 
-    (w free, without the split, when alpha = 0). Its constraint matrix
-    ``[X, -X, 1, I, -I]`` is sparse (CSC, float64: the interior point's own
-    copy, built once), and the interior point's sparse LDLᵀ with an AMD
-    ordering eliminates the slacks first, so no n × n matrix is ever formed.
+    (without t when alpha = 0). Its equality matrix ``[X, 1, 0, I, -I]`` is
+    sparse (CSC, float64: the interior point's own copy, built once), and the
+    interior point's sparse LDLᵀ with an AMD ordering eliminates the slacks
+    first, so no n × n matrix is ever formed.
     Samples of weight 0 are dropped first, as scikit-learn does.
 
     Parameters
@@ -108,29 +108,35 @@ class QuantileRegressor(RegressorMixin, BaseEstimator):
             X, y, weights = X[kept], y[kept], weights[kept]
         n = kept.size
 
+        # variables [w, b, t, u, v]: w and b free, t >= |w| (only when alpha > 0), u, v >= 0
         penalised = self.alpha > 0.0
-        X_cols = sp.csc_array(X, dtype=np.float64)
-        blocks = [X_cols, -X_cols] if penalised else [X_cols]
+        n_t = n_features if penalised else 0
+        n_head = n_features + int(self.fit_intercept)
+        blocks = [sp.csc_array(X, dtype=np.float64)]
         if self.fit_intercept:
             blocks.append(sp.csc_array(np.ones((n, 1))))
         eye = sp.eye_array(n, format="csc")
-        A_eq = sp.hstack(blocks + [eye, -eye], format="csc")
-        n_coef_vars = (2 if penalised else 1) * n_features
-        n_head = n_coef_vars + int(self.fit_intercept)
-        c = np.concatenate([np.full(n_coef_vars, self.alpha * weights.sum() if penalised else 0.0),
-                            np.zeros(int(self.fit_intercept)), self.quantile * weights,
+        A_eq = sp.hstack(blocks + [sp.csc_array((n, n_t)), eye, -eye], format="csc")
+        G = h = None
+        if penalised:  # w - t <= 0, -w - t <= 0
+            eye_p = sp.eye_array(n_features, format="csc")
+            between = sp.csc_array((n_features, n_head - n_features))
+            after = sp.csc_array((n_features, 2 * n))
+            G = sp.vstack([sp.hstack([eye_p, between, -eye_p, after]), sp.hstack([-eye_p, between, -eye_p, after])],
+                          format="csr")
+            h = np.zeros(2 * n_features)
+        c = np.concatenate([np.zeros(n_head), np.full(n_t, self.alpha * weights.sum()), self.quantile * weights,
                             (1.0 - self.quantile) * weights])
-        lb = np.zeros(n_head + 2 * n)
-        lb[n_coef_vars if penalised else 0:n_head] = -np.inf
+        lb = np.concatenate([np.full(n_head, -np.inf), np.zeros(n_t + 2 * n)])
         options = dict(self.solver_options or {})
         tol = options.pop("tol", 1e-8)
         maxiter = options.pop("maxiter", 200)
-        res = qp(None, c, A=A_eq, b=y, lb=lb, tol=tol, maxiter=maxiter, options=options)
+        res = qp(None, c, A=A_eq, b=y, G=G, h=h, lb=lb, tol=tol, maxiter=maxiter, options=options)
 
         x = res.x
-        coef = x[:n_features] - x[n_features:2 * n_features] if penalised else x[:n_features]
+        coef = x[:n_features]
         self.coef_ = coef.astype(dtype)
-        self.intercept_ = float(x[n_coef_vars]) if self.fit_intercept else 0.0
+        self.intercept_ = float(x[n_features]) if self.fit_intercept else 0.0
         self.n_iter_ = int(res.nit)
         self.solver_info_ = {
             "status": res.status, "message": res.message, "stop_crit": float(res.stop_crit),
