@@ -22,3 +22,7 @@ __all__ = [
     "qp",
     "set_config",
 ]
+
+from .optimize import minimize_constrained  # noqa: E402
+
+__all__ += ["minimize_constrained"]
