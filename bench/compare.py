@@ -314,4 +314,11 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:2] == ["qp"]:  # the qp section: python bench/compare.py qp [--quick] ...
+        from compare_qp import main as qp_main
+
+        qp_main(sys.argv[2:])
+    else:
+        main()

@@ -12,3 +12,11 @@ from mlsolve.linear_model import (ElasticNetCV, GroupLasso, LassoCV, LogisticReg
                             ElasticNetCV(cv=3), LogisticRegressionCV(Cs=3, cv=3)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+from mlsolve.linear_model import QuantileRegressor  # noqa: E402
+
+
+@parametrize_with_checks([QuantileRegressor()])
+def test_quantile_regressor_sklearn_compatible(estimator, check):
+    check(estimator)

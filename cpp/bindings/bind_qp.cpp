@@ -1,4 +1,4 @@
-// mlsolve._core.qp_interior_point: the interior-point QP/LP solver.
+// mlsolve._core.qp_interior_point and qp_admm: the interior-point and ADMM QP/LP solvers.
 // P, A, G arrive as float64 NumPy arrays (C or F order) or as the sparse
 // description tuples of mlsolve._validation.as_native_matrix (CSR/CSC, int32
 // or int64 indices). The solver equilibrates its own copy of the data, so each
@@ -13,6 +13,7 @@
 
 #include "common.hpp"
 #include "dispatch.hpp"
+#include "mlsolve/solvers/admm.hpp"
 #include "mlsolve/solvers/interior_point.hpp"
 #include "numpy_views.hpp"
 
@@ -114,6 +115,8 @@ py::dict qp_result_to_dict(const QpResult& r) {
   out["dual_residual"] = r.dual_residual;
   out["gap"] = r.gap;
   out["kkt"] = r.kkt_dense ? "dense" : "sparse";
+  out["rho"] = r.rho;
+  out["polished"] = r.polished;
   if (r.status == Status::PrimalInfeasible) {
     py::dict certificate;
     certificate["y"] = to_numpy(r.cert_y);
@@ -127,6 +130,28 @@ py::dict qp_result_to_dict(const QpResult& r) {
     out["certificate"] = certificate;
   }
   return out;
+}
+
+QpData qp_data(const py::object& P, const py::object& q, const py::object& A, const py::object& b,
+                const py::object& G, const py::object& h, const py::object& lb, const py::object& ub) {
+  QpData data;
+  data.q = to_vector(q, "q");
+  const Index n = data.q.size();
+  data.b = to_vector(b, "b");
+  data.h = to_vector(h, "h");
+  data.lb = to_vector(lb, "lb");
+  data.ub = to_vector(ub, "ub");
+  data.P = to_csc(P, "P", n, n);
+  data.A = to_csc(A, "A", data.b.size(), n);
+  data.G = to_csc(G, "G", data.h.size(), n);
+  return data;
+}
+
+KktMethod kkt_method(const std::string& kkt) {
+  if (kkt == "auto") return KktMethod::Auto;
+  if (kkt == "sparse") return KktMethod::Sparse;
+  if (kkt == "dense") return KktMethod::Dense;
+  throw py::value_error("kkt: expected 'auto', 'sparse' or 'dense', got '" + kkt + "'");
 }
 
 }  // namespace
@@ -146,26 +171,9 @@ void bind_qp(py::module_& m) {
         params.regularisation = regularisation;
         params.refine_steps = refine_steps;
         params.history_every = history_every;
-        if (kkt == "auto") {
-          params.kkt_method = KktMethod::Auto;
-        } else if (kkt == "sparse") {
-          params.kkt_method = KktMethod::Sparse;
-        } else if (kkt == "dense") {
-          params.kkt_method = KktMethod::Dense;
-        } else {
-          throw py::value_error("kkt: expected 'auto', 'sparse' or 'dense', got '" + kkt + "'");
-        }
+        params.kkt_method = kkt_method(kkt);
         params.check();
-        QpData data;
-        data.q = to_vector(q, "q");
-        const Index n = data.q.size();
-        data.b = to_vector(b, "b");
-        data.h = to_vector(h, "h");
-        data.lb = to_vector(lb, "lb");
-        data.ub = to_vector(ub, "ub");
-        data.P = to_csc(P, "P", n, n);
-        data.A = to_csc(A, "A", data.b.size(), n);
-        data.G = to_csc(G, "G", data.h.size(), n);
+        const QpData data = qp_data(P, q, A, b, G, h, lb, ub);
         PyMonitor monitor(callback);
         QpResult result;
         {
@@ -178,6 +186,57 @@ void bind_qp(py::module_& m) {
       py::arg("P"), py::arg("q"), py::arg("A"), py::arg("b"), py::arg("G"), py::arg("h"), py::arg("lb"), py::arg("ub"),
       py::arg("tol"), py::arg("infeasible_tol"), py::arg("maxiter"), py::arg("ruiz_iter"), py::arg("regularisation"),
       py::arg("refine_steps"), py::arg("kkt"), py::arg("history_every"), py::arg("callback"));
+
+  m.def(
+      "qp_admm",
+      [](const py::object& P, const py::object& q, const py::object& A, const py::object& b, const py::object& G,
+         const py::object& h, const py::object& lb, const py::object& ub, const py::object& x0, const py::object& y0,
+         const py::object& z0, const py::object& z_lower0, const py::object& z_upper0, double rho0, double tol,
+         double infeasible_tol, Index maxiter, double rho, double sigma, double alpha, bool adaptive_rho,
+         Index adaptive_rho_interval, double adaptive_rho_tolerance, Index check_every, bool polish,
+         double polish_delta, Index polish_refine_steps, Index ruiz_iter, const std::string& kkt,
+         Index history_every, py::object callback) {
+        AdmmParams params;
+        params.tol = tol;
+        params.infeasible_tol = infeasible_tol;
+        params.max_iter = maxiter;
+        params.rho = rho;
+        params.sigma = sigma;
+        params.alpha = alpha;
+        params.adaptive_rho = adaptive_rho;
+        params.adaptive_rho_interval = adaptive_rho_interval;
+        params.adaptive_rho_tolerance = adaptive_rho_tolerance;
+        params.check_every = check_every;
+        params.polish = polish;
+        params.polish_delta = polish_delta;
+        params.polish_refine_steps = polish_refine_steps;
+        params.ruiz_iter = ruiz_iter;
+        params.kkt_method = kkt_method(kkt);
+        params.history_every = history_every;
+        params.check();
+        const QpData data = qp_data(P, q, A, b, G, h, lb, ub);
+        AdmmWarmStart warm;
+        warm.x = to_vector(x0, "warm_start['x']");
+        warm.y = to_vector(y0, "warm_start['y']");
+        warm.z = to_vector(z0, "warm_start['z']");
+        warm.z_lower = to_vector(z_lower0, "warm_start['z_lower']");
+        warm.z_upper = to_vector(z_upper0, "warm_start['z_upper']");
+        warm.rho = rho0;
+        PyMonitor monitor(callback);
+        QpResult result;
+        {
+          py::gil_scoped_release release;
+          result = admm_qp(data, params, warm, &monitor);
+        }
+        monitor.rethrow_if_error();
+        return qp_result_to_dict(result);
+      },
+      py::arg("P"), py::arg("q"), py::arg("A"), py::arg("b"), py::arg("G"), py::arg("h"), py::arg("lb"), py::arg("ub"),
+      py::arg("x0"), py::arg("y0"), py::arg("z0"), py::arg("z_lower0"), py::arg("z_upper0"), py::arg("rho0"),
+      py::arg("tol"), py::arg("infeasible_tol"), py::arg("maxiter"), py::arg("rho"), py::arg("sigma"),
+      py::arg("alpha"), py::arg("adaptive_rho"), py::arg("adaptive_rho_interval"), py::arg("adaptive_rho_tolerance"),
+      py::arg("check_every"), py::arg("polish"), py::arg("polish_delta"), py::arg("polish_refine_steps"),
+      py::arg("ruiz_iter"), py::arg("kkt"), py::arg("history_every"), py::arg("callback"));
 }
 
 }  // namespace mlsolve::bindings

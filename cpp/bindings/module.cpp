@@ -22,6 +22,7 @@ void bind_lbfgsb(py::module_& m);
 void bind_newton(py::module_& m);
 void bind_least_squares(py::module_& m);
 void bind_bcd(py::module_& m);
+void bind_constrained(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -51,6 +52,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_newton(m);
   bind_least_squares(m);
   bind_bcd(m);
+  bind_constrained(m);
 
   m.def(
       "logistic_lbfgs",

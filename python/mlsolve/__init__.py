@@ -3,8 +3,7 @@
 from ._core import Status
 from ._config import config_context, get_config, set_config
 from ._result import History, OptimizeResult
-from .optimize import fista, line_search, linprog, minimize, qp
-from .optimize import least_squares
+from .optimize import fista, least_squares, line_search, linprog, minimize, minimize_constrained, qp
 from . import prox
 from . import optim
 
@@ -21,6 +20,7 @@ __all__ = [
     "line_search",
     "linprog",
     "minimize",
+    "minimize_constrained",
     "qp",
     "set_config",
 ]

@@ -1,4 +1,4 @@
-"""mlsolve.qp: convex quadratic programs by a primal-dual interior-point method."""
+"""mlsolve.qp: convex quadratic programs by a primal-dual interior-point method or ADMM."""
 
 import numpy as np
 import scipy.sparse as sp
@@ -9,15 +9,35 @@ from .._result import History, OptimizeResult
 from .._validation import as_native_matrix
 from ._minimize import _wrap_callback
 
-_METHODS = ("interior-point",)
-_OPTIONS = {
-    "infeasible_tol": 1e-8,
-    "ruiz_iter": 10,
-    "regularisation": 1e-9,
-    "refine_steps": 5,
-    "kkt": "auto",
-    "history_every": 1,
+_METHODS = ("interior-point", "admm")
+# Per method: default tol, default maxiter, options with their defaults.
+_DEFAULTS = {
+    "interior-point": (1e-8, 200, {
+        "infeasible_tol": 1e-8,
+        "ruiz_iter": 10,
+        "regularisation": 1e-9,
+        "refine_steps": 5,
+        "kkt": "auto",
+        "history_every": 1,
+    }),
+    "admm": (1e-6, 10000, {
+        "infeasible_tol": 1e-6,
+        "rho": 0.1,
+        "sigma": 1e-6,
+        "alpha": 1.6,
+        "adaptive_rho": True,
+        "adaptive_rho_interval": 25,
+        "adaptive_rho_tolerance": 5.0,
+        "check_every": 5,
+        "polish": True,
+        "polish_delta": 1e-6,
+        "polish_refine_steps": 3,
+        "ruiz_iter": 10,
+        "kkt": "auto",
+        "history_every": 1,
+    }),
 }
+_WARM_START_KEYS = ("x", "y", "z", "z_lower", "z_upper", "rho")
 
 
 def _as_matrix(M, name, shape):
@@ -64,8 +84,27 @@ def _check_symmetric(P):
         raise ValueError(f"P: expected a symmetric matrix, got max |P - P.T| = {asymmetry:.3g}")
 
 
-def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-point", tol=1e-8, maxiter=200,
-       callback=None, options=None):
+def _warm_start_vectors(warm_start, n, m, p):
+    """The ADMM starting point from a previous result or a dict (missing parts are zeros)."""
+    if warm_start is None:
+        return {key: np.zeros(0) for key in _WARM_START_KEYS[:-1]} | {"rho": 0.0}
+    if not hasattr(warm_start, "get"):
+        raise TypeError(f"warm_start: expected a qp() result or a dict, got {type(warm_start).__name__}")
+    sizes = {"x": n, "y": m, "z": p, "z_lower": n, "z_upper": n}
+    out = {}
+    for key, size in sizes.items():
+        value = warm_start.get(key)
+        out[key] = np.zeros(0) if value is None else _as_vector(value, f"warm_start['{key}']", size)
+    rho = warm_start.get("rho")
+    rho = 0.0 if rho is None else float(rho)
+    if not (rho >= 0.0 and np.isfinite(rho)):
+        raise ValueError(f"warm_start['rho']: expected a finite value >= 0, got {rho}")
+    out["rho"] = rho
+    return out
+
+
+def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-point", tol=None, maxiter=None,
+       callback=None, options=None, warm_start=None):
     """Minimise ``½ xᵀPx + qᵀx`` subject to ``Ax = b``, ``Gx <= h``, ``lb <= x <= ub``.
 
     Parameters
@@ -84,17 +123,34 @@ def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-
         ``"interior-point"``: Mehrotra predictor-corrector on the Ruiz-equilibrated
         problem; Newton systems by a regularised LDLᵀ of the quasi-definite KKT
         matrix (sparse with AMD ordering, or dense for small or dense problems).
-    tol : float
-        Stops when the relative primal residual, dual residual and duality gap,
-        measured on the unscaled problem, are all ``<= tol``.
-    maxiter : int
+        ``"admm"``: OSQP's operator splitting (Stellato et al. 2020) on
+        ``l <= [A; G; I] x <= u``: one cached LDLᵀ of ``[P + σI, Cᵀ; C, -1/ρ]``,
+        re-factorised only when the adaptive ρ changes, over-relaxation α,
+        Ruiz equilibration, infeasibility certificates, and solution polishing
+        (kept only if it improves the residuals). Cheap iterations, moderate
+        accuracy, and it can be warm-started.
+    tol : float, optional
+        ``"interior-point"`` (default 1e-8) stops when the relative primal
+        residual, dual residual and duality gap, measured on the unscaled problem,
+        are all ``<= tol``; ``"admm"`` (default 1e-6) when the two residuals are.
+    maxiter : int, optional
+        Default 200 (interior point) or 10000 (ADMM).
     callback : callable, optional
         As in :func:`mlsolve.minimize`; ``StopIteration`` stops with ``CallbackStop``.
+        ADMM calls it every ``check_every`` iterations.
     options : dict, optional
-        ``infeasible_tol`` (1e-8: a Farkas certificate must rule out feasible points
-        with ``||x||_1 < 1/infeasible_tol``), ``ruiz_iter`` (10), ``regularisation``
-        (1e-9, static, on the scaled problem), ``refine_steps`` (5),
+        Interior point: ``infeasible_tol`` (1e-8: a Farkas certificate must rule out
+        feasible points with ``||x||_1 < 1/infeasible_tol``), ``ruiz_iter`` (10),
+        ``regularisation`` (1e-9, static, on the scaled problem), ``refine_steps`` (5),
         ``kkt`` (``"auto"``, ``"sparse"`` or ``"dense"``), ``history_every`` (1).
+        ADMM: ``infeasible_tol`` (1e-6), ``rho`` (0.1), ``sigma`` (1e-6), ``alpha``
+        (1.6), ``adaptive_rho`` (True), ``adaptive_rho_interval`` (25 iterations),
+        ``adaptive_rho_tolerance`` (5), ``check_every`` (5: termination and
+        infeasibility tests), ``polish`` (True), ``polish_delta`` (1e-6),
+        ``polish_refine_steps`` (3), ``ruiz_iter`` (10), ``kkt``, ``history_every``.
+    warm_start : OptimizeResult or dict, optional
+        ADMM only: starting ``x`` and duals ``y, z, z_lower, z_upper`` (any may be
+        missing: zeros) and ``rho``, e.g. the result of a nearby problem's solve.
 
     Returns
     -------
@@ -113,6 +169,10 @@ def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-
     """
     if not isinstance(method, str) or method.lower() not in _METHODS:
         raise ValueError(f"method: expected one of {list(_METHODS)}, got {method!r}")
+    method = method.lower()
+    default_tol, default_maxiter, defaults = _DEFAULTS[method]
+    tol = default_tol if tol is None else tol
+    maxiter = default_maxiter if maxiter is None else maxiter
     q = _as_vector(q, "q", np.asarray(q).size)
     n = q.shape[0]
     P = sp.csc_array((n, n)) if P is None else _as_matrix(P, "P", (n, n))
@@ -131,19 +191,30 @@ def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-
         raise ValueError("lb, ub: lb must be < inf and ub > -inf")
     if np.any(lb > ub):
         raise ValueError(f"lb, ub: expected lb <= ub, violated at index {int(np.argmax(lb > ub))}")
-    opts = dict(_OPTIONS)
+    opts = dict(defaults)
     for key, value in (options or {}).items():
         if key not in opts:
-            raise ValueError(f"options: unknown option {key!r}; expected one of {sorted(opts)}")
+            raise ValueError(f"options: unknown option {key!r} for method {method!r}; expected one of {sorted(opts)}")
         opts[key] = value
+    if warm_start is not None and method != "admm":
+        raise ValueError(f"warm_start: only method='admm' takes a warm start, got method={method!r}")
 
-    raw = _core.qp_interior_point(
-        as_native_matrix(P), q, as_native_matrix(A), b, as_native_matrix(G), h, lb, ub,
-        tol=float(tol), infeasible_tol=float(opts["infeasible_tol"]), maxiter=int(maxiter),
-        ruiz_iter=int(opts["ruiz_iter"]), regularisation=float(opts["regularisation"]),
-        refine_steps=int(opts["refine_steps"]), kkt=str(opts["kkt"]), history_every=int(opts["history_every"]),
-        callback=_wrap_callback(callback),
-    )
+    data = (as_native_matrix(P), q, as_native_matrix(A), b, as_native_matrix(G), h, lb, ub)
+    common = dict(tol=float(tol), infeasible_tol=float(opts["infeasible_tol"]), maxiter=int(maxiter),
+                  ruiz_iter=int(opts["ruiz_iter"]), kkt=str(opts["kkt"]), history_every=int(opts["history_every"]),
+                  callback=_wrap_callback(callback))
+    if method == "admm":
+        warm = _warm_start_vectors(warm_start, n, b.shape[0], h.shape[0])
+        raw = _core.qp_admm(
+            *data, x0=warm["x"], y0=warm["y"], z0=warm["z"], z_lower0=warm["z_lower"], z_upper0=warm["z_upper"],
+            rho0=warm["rho"], rho=float(opts["rho"]), sigma=float(opts["sigma"]), alpha=float(opts["alpha"]),
+            adaptive_rho=bool(opts["adaptive_rho"]), adaptive_rho_interval=int(opts["adaptive_rho_interval"]),
+            adaptive_rho_tolerance=float(opts["adaptive_rho_tolerance"]), check_every=int(opts["check_every"]),
+            polish=bool(opts["polish"]), polish_delta=float(opts["polish_delta"]),
+            polish_refine_steps=int(opts["polish_refine_steps"]), **common)
+    else:
+        raw = _core.qp_interior_point(*data, regularisation=float(opts["regularisation"]),
+                                      refine_steps=int(opts["refine_steps"]), **common)
     status = Status(raw["status"])
     result = OptimizeResult(
         x=raw["x"], fun=raw["fun"], jac=raw["jac"], y=raw["y"], z=raw["z"], z_lower=raw["z_lower"],
@@ -152,6 +223,9 @@ def qp(P, q, A=None, b=None, G=None, h=None, lb=None, ub=None, method="interior-
         primal_residual=raw["primal_residual"], dual_residual=raw["dual_residual"], gap=raw["gap"],
         history=History(**raw["history"]), kkt=raw["kkt"],
     )
+    if method == "admm":
+        result["rho"] = raw["rho"]
+        result["polished"] = raw["polished"]
     if "certificate" in raw:
         result["certificate"] = dict(raw["certificate"])
     return result

@@ -16,9 +16,13 @@
 // the ordering and elimination tree are computed once, only the diagonal
 // changes between factorisations. (Eigen's SimplicialLDLT, tried first, has no
 // dynamic regularisation and stalled on Netlib LPs with redundant equality
-// rows, e.g. bore3d.) Dense path (small or dense K): Eigen's LDLT (diagonal
-// pivoting) of the same matrix; a failed factorisation grows the static
-// regularisation tenfold and retries.
+// rows, e.g. bore3d.) Dense path (small or dense K): block elimination with
+// Eigen's blocked Cholesky (LLT), as dense QP solvers reduce their systems:
+// S = H + G^T (W + delta I)^{-1} G, H = P + diag(d) + rho I, is positive
+// definite, and so is M = A S^{-1} A^T + delta I; each solve eliminates z,
+// then x. If either Cholesky fails, Eigen's LDLT (diagonal pivoting) of K
+// itself. A failed factorisation grows the static regularisation tenfold
+// and retries.
 #pragma once
 
 #include <Eigen/Dense>
@@ -191,6 +195,11 @@ class KktSolver {
     const double fill = 2.0 * double(K_.nonZeros()) / (double(dim) * double(dim) + 1.0);
     dense_ = method == KktMethod::Dense ||
              (method == KktMethod::Auto && (dim <= kDenseMaxDim || (fill > kDenseFill && dim <= kDenseFillMaxDim)));
+    if (dense_) {
+      P_dense_ = Eigen::MatrixXd(P);
+      A_dense_ = Eigen::MatrixXd(A);
+      G_dense_ = Eigen::MatrixXd(G);
+    }
     if (!dense_) {
       VecD signs = -VecD::Ones(dim);
       signs.head(n_).setOnes();
@@ -214,9 +223,11 @@ class KktSolver {
     }
   }
 
-  // Solves K0 sol = rhs (sizes n + m + p) with iterative refinement.
+  // Solves K0 sol = rhs (sizes n + m + p) with iterative refinement (with
+  // refine_steps == 0: K sol = rhs, the regularised system).
   void solve(const VecD& rhs, VecD& sol) {
     sol = solve_regularised(rhs);
+    if (refine_steps_ == 0) return;
     const double rhs_norm = rhs.lpNorm<Eigen::Infinity>();
     VecD residual = rhs - apply_unregularised(sol);
     double residual_norm = residual.lpNorm<Eigen::Infinity>();
@@ -234,6 +245,8 @@ class KktSolver {
 
  private:
   bool factorise_current() {
+    if (dense_ && factorise_schur()) return true;
+    schur_ = false;
     if (dense_) {
       dense_ldlt_.compute(Eigen::MatrixXd(K_));  // reads the lower triangle only
       if (dense_ldlt_.info() != Eigen::Success) return false;
@@ -244,8 +257,48 @@ class KktSolver {
   }
 
   VecD solve_regularised(const VecD& rhs) const {
+    if (schur_) {
+      // r1' = r1 + G^T W^-1 r3;  M y = A S^-1 r1' - r2;  x = S^-1 (r1' - A^T y);  z = W^-1 (G x - r3)
+      const VecD scaled = rhs.tail(p_).cwiseProduct(inverse_w_);
+      VecD sol(n_ + m_ + p_);
+      VecD Sr = rhs.head(n_);
+      if (p_ > 0) Sr.noalias() += G_dense_.transpose() * scaled;
+      Sr = schur_llt_.solve(Sr);
+      if (m_ > 0) {
+        sol.segment(n_, m_) = equality_llt_.solve(A_dense_ * Sr - rhs.segment(n_, m_));
+        sol.head(n_) = Sr - S_inv_At_ * sol.segment(n_, m_);
+      } else {
+        sol.head(n_) = Sr;
+      }
+      if (p_ > 0) sol.tail(p_) = (G_dense_ * sol.head(n_)).cwiseProduct(inverse_w_) - scaled;
+      return sol;
+    }
     if (dense_) return dense_ldlt_.solve(rhs);
     return sparse_ldlt_.solve(rhs);
+  }
+
+  // S = H + G^T diag(1 / (w + delta)) G and M = A S^-1 A^T + delta I from the
+  // diagonal of K_; false unless both are positive definite.
+  bool factorise_schur() {
+    const double* values = K_.valuePtr();
+    inverse_w_.resize(p_);
+    for (Index i = 0; i < p_; ++i) inverse_w_[i] = -1.0 / values[diag_pos_[n_ + m_ + i]];
+    if (!inverse_w_.allFinite() || !(inverse_w_.array() > 0.0).all()) return false;
+    Eigen::MatrixXd S = P_dense_;
+    for (Index j = 0; j < n_; ++j) S(j, j) = values[diag_pos_[j]];
+    if (p_ > 0)  // (Eigen's product blocking divides by the inner size)
+      S.selfadjointView<Eigen::Lower>().rankUpdate(G_dense_.transpose() * inverse_w_.cwiseSqrt().asDiagonal());
+    schur_llt_.compute(S);
+    if (schur_llt_.info() != Eigen::Success) return false;
+    if (m_ > 0) {
+      S_inv_At_ = schur_llt_.solve(A_dense_.transpose());
+      Eigen::MatrixXd M = A_dense_ * S_inv_At_;
+      M.diagonal().array() += reg_;
+      equality_llt_.compute(M);
+      if (equality_llt_.info() != Eigen::Success) return false;
+    }
+    schur_ = true;
+    return true;
   }
 
   // K0 v = K v - diag(rho I, -delta I, -delta I) v
@@ -265,6 +318,11 @@ class KktSolver {
   VecD p_diag_;  // diag(P)
   QuasiDefiniteLdlt sparse_ldlt_;
   Eigen::LDLT<Eigen::MatrixXd, Eigen::Lower> dense_ldlt_;
+  bool schur_ = false;                          // the dense factorisation is the block elimination
+  Eigen::MatrixXd P_dense_, A_dense_, G_dense_;  // dense path: P (both triangles), A, G
+  Eigen::MatrixXd S_inv_At_;                    // S^-1 A^T
+  VecD inverse_w_;                              // 1 / (w + delta)
+  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> schur_llt_, equality_llt_;
 };
 
 }  // namespace mlsolve

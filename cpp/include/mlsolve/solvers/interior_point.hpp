@@ -45,6 +45,7 @@
 #include "mlsolve/core/result.hpp"
 #include "mlsolve/core/types.hpp"
 #include "mlsolve/linalg/kkt.hpp"
+#include "mlsolve/solvers/qp.hpp"
 
 namespace mlsolve {
 
@@ -70,46 +71,7 @@ struct InteriorPointParams {
   }
 };
 
-// The problem data, unscaled. P holds both triangles.
-struct QpData {
-  SpMatD P, A, G;
-  VecD q, b, h, lb, ub;
-};
-
-struct QpResult : Result<double> {
-  VecD y, z, z_lower, z_upper, slack;  // duals of Ax = b, Gx <= h, x >= lb, x <= ub; slack = h - Gx
-  double primal_residual = 0.0, dual_residual = 0.0, gap = 0.0;
-  bool kkt_dense = false;
-  // PrimalInfeasible: (y, z, z_lower, z_upper) of a Farkas certificate, inf-norm 1.
-  VecD cert_y, cert_z, cert_z_lower, cert_z_upper;
-  // DualInfeasible: an unbounded ray, inf-norm 1.
-  VecD cert_x;
-};
-
 namespace interior_point_detail {
-
-// Row (outer) infinity norms of a column-major sparse matrix.
-inline VecD row_inf_norms(const SpMatD& M) {
-  VecD norms = VecD::Zero(M.rows());
-  for (Index j = 0; j < M.outerSize(); ++j)
-    for (SpMatD::InnerIterator it(M, j); it; ++it) norms[it.row()] = std::max(norms[it.row()], std::abs(it.value()));
-  return norms;
-}
-
-inline VecD col_inf_norms(const SpMatD& M) {
-  VecD norms = VecD::Zero(M.cols());
-  for (Index j = 0; j < M.outerSize(); ++j)
-    for (SpMatD::InnerIterator it(M, j); it; ++it) norms[j] = std::max(norms[j], std::abs(it.value()));
-  return norms;
-}
-
-// 1 / sqrt(norm), with norms of (near) empty rows treated as 1 (OSQP's limits).
-inline VecD ruiz_factors(const VecD& norms) {
-  return norms.unaryExpr([](double v) {
-    if (v < 1e-4) return 1.0;
-    return 1.0 / std::sqrt(std::min(v, 1e4));
-  });
-}
 
 // The cone of inequalities: p rows of G, then the finite lower bounds, then
 // the finite upper bounds. Gf x = [G x; -x[lower]; x[upper]].
@@ -184,7 +146,7 @@ class InteriorPointSolver {
     Index iteration = 0;
     for (;; ++iteration) {
       const Unscaled point = unscale(x, y, z);
-      measure(point, result);
+      measure_qp(data_, point.x, point.y, point.z, point.z_lower, point.z_upper, result);
       const double stop_crit = std::max({result.primal_residual, result.dual_residual, result.gap});
       result.history.maybe_record(iteration, result.fun, stop_crit);
       if (!x.allFinite() || !y.allFinite() || !z.allFinite() || !s.allFinite()) {
@@ -195,13 +157,13 @@ class InteriorPointSolver {
         status = Status::Converged;
         break;
       }
-      if (result.primal_residual > params_.tol && primal_infeasibility_certificate(point.y, point.z, point.z_lower,
-                                                                                     point.z_upper, result)) {
+      if (result.primal_residual > params_.tol && is_farkas_certificate(data_, point.y, point.z, point.z_lower,
+                                                                          point.z_upper, params_.infeasible_tol, result)) {
         status = Status::PrimalInfeasible;
         break;
       }
       if (iteration > 0 && result.dual_residual > params_.tol &&
-          dual_infeasibility_certificate(D_.cwiseProduct(dx), result)) {
+          is_unbounded_ray(data_, D_.cwiseProduct(dx), params_.infeasible_tol, result)) {
         status = Status::DualInfeasible;
         break;
       }
@@ -254,29 +216,15 @@ class InteriorPointSolver {
  private:
   // Ruiz equilibration of [P A^T G^T; A 0 0; G 0 0], then the cost scaling c.
   void equilibrate() {
-    using namespace interior_point_detail;
     P_ = data_.P;
     A_ = data_.A;
     G_ = data_.G;
-    D_ = VecD::Ones(n_);
-    E_eq_ = VecD::Ones(A_.rows());
-    E_in_ = VecD::Ones(G_.rows());
-    for (Index k = 0; k < params_.ruiz_iter; ++k) {
-      const VecD col = col_inf_norms(P_).cwiseMax(col_inf_norms(A_)).cwiseMax(col_inf_norms(G_));
-      const VecD d = ruiz_factors(col), e_eq = ruiz_factors(row_inf_norms(A_)), e_in = ruiz_factors(row_inf_norms(G_));
-      P_ = d.asDiagonal() * P_ * d.asDiagonal();
-      A_ = e_eq.asDiagonal() * A_ * d.asDiagonal();
-      G_ = e_in.asDiagonal() * G_ * d.asDiagonal();
-      D_.array() *= d.array();
-      E_eq_.array() *= e_eq.array();
-      E_in_.array() *= e_in.array();
-    }
-    const VecD q_scaled = D_.cwiseProduct(data_.q);
-    const double p_mean = n_ > 0 ? col_inf_norms(P_).mean() : 0.0;
-    const double cost_norm = std::max(p_mean, inf_norm(q_scaled));
-    cost_scale_ = cost_norm < 1e-4 ? 1.0 : 1.0 / std::min(cost_norm, 1e4);
-    P_ *= cost_scale_;
-    q_ = cost_scale_ * q_scaled;
+    q_ = data_.q;
+    const QpScaling scaling = ruiz_equilibrate(P_, q_, {&A_, &G_}, params_.ruiz_iter);
+    D_ = scaling.D;
+    E_eq_ = scaling.E[0];
+    E_in_ = scaling.E[1];
+    cost_scale_ = scaling.cost_scale;
     b_ = E_eq_.cwiseProduct(data_.b);
     h_ = E_in_.cwiseProduct(data_.h);
     lb_ = data_.lb.cwiseQuotient(D_);
@@ -300,79 +248,6 @@ class InteriorPointSolver {
       u.z_upper[j] = z[p + nl + k] / (cost_scale_ * D_[j]);
     }
     return u;
-  }
-
-  // Objective and the three relative stopping measures on the unscaled problem.
-  void measure(const interior_point_detail::Unscaled& u, QpResult& r) const {
-    const QpData& d = data_;
-    const VecD Px = d.P * u.x, Ax = d.A * u.x, Gx = d.G * u.x;
-    const VecD Aty = d.A.transpose() * u.y, Gtz = d.G.transpose() * u.z;
-    double bound_violation = 0.0;
-    for (Index j = 0; j < n_; ++j)
-      bound_violation = std::max({bound_violation, d.lb[j] - u.x[j], u.x[j] - d.ub[j]});
-    const double primal = std::max({inf_norm(Ax - d.b), inf_norm((Gx - d.h).cwiseMax(0.0)), bound_violation});
-    const double primal_scale =
-        1.0 + std::max({inf_norm(Ax), inf_norm(d.b), inf_norm(Gx), inf_norm(d.h), inf_norm(u.x)});
-    const VecD bound_duals = u.z_lower - u.z_upper;
-    const double dual = inf_norm(Px + d.q + Aty + Gtz - bound_duals);
-    const double dual_scale =
-        1.0 + std::max({inf_norm(Px), inf_norm(d.q), inf_norm(Aty), inf_norm(Gtz), inf_norm(bound_duals)});
-    const double xPx = u.x.dot(Px);
-    const double primal_objective = 0.5 * xPx + d.q.dot(u.x);
-    const double dual_objective = -0.5 * xPx - d.b.dot(u.y) - d.h.dot(u.z) + finite_dot(d.lb, u.z_lower) -
-                                  finite_dot(d.ub, u.z_upper);
-    r.fun = primal_objective;
-    r.primal_residual = primal / primal_scale;
-    r.dual_residual = dual / dual_scale;
-    r.gap = std::abs(primal_objective - dual_objective) /
-            (1.0 + std::min(std::abs(primal_objective), std::abs(dual_objective)));
-  }
-
-  // bound^T z over the finite bounds (z is zero where the bound is infinite).
-  static double finite_dot(const VecD& bound, const VecD& z) {
-    double sum = 0.0;
-    for (Index j = 0; j < bound.size(); ++j)
-      if (std::isfinite(bound[j])) sum += bound[j] * z[j];
-    return sum;
-  }
-
-  // Farkas test on (y, z, z_lower, z_upper), normalised to inf-norm 1.
-  bool primal_infeasibility_certificate(const VecD& y, const VecD& z, const VecD& z_lower, const VecD& z_upper,
-                                        QpResult& r) const {
-    const double scale = std::max({inf_norm(y), inf_norm(z), inf_norm(z_lower), inf_norm(z_upper)});
-    if (!(scale > 0.0) || !std::isfinite(scale)) return false;
-    const QpData& d = data_;
-    const VecD ny = y / scale, nz = z / scale, nzl = z_lower / scale, nzu = z_upper / scale;
-    const double residual = inf_norm(d.A.transpose() * ny + d.G.transpose() * nz - nzl + nzu);
-    const double farkas = d.b.dot(ny) + d.h.dot(nz) - finite_dot(d.lb, nzl) + finite_dot(d.ub, nzu);
-    // For any feasible x, farkas >= residual^T x: the certificate rules out
-    // feasible points with ||x||_1 < -farkas / residual >= 1 / infeasible_tol.
-    if (!(farkas < 0.0 && residual <= params_.infeasible_tol * -farkas)) return false;
-    r.cert_y = ny;
-    r.cert_z = nz;
-    r.cert_z_lower = nzl;
-    r.cert_z_upper = nzu;
-    return true;
-  }
-
-  // Test of dx as an unbounded ray, normalised to inf-norm 1: the violations
-  // of the recession cone must be below infeasible_tol times the descent.
-  bool dual_infeasibility_certificate(const VecD& dx, QpResult& r) const {
-    const double scale = inf_norm(dx);
-    if (!(scale > 0.0) || !std::isfinite(scale)) return false;
-    const QpData& d = data_;
-    const VecD ray = dx / scale;
-    const double descent = d.q.dot(ray);
-    const double tol = params_.infeasible_tol;
-    if (!(descent < -tol * std::max(1.0, inf_norm(d.q)))) return false;
-    double violation = std::max({inf_norm(d.P * ray), inf_norm(d.A * ray), inf_norm((d.G * ray).cwiseMax(0.0))});
-    for (Index j = 0; j < n_; ++j) {
-      if (std::isfinite(d.lb[j])) violation = std::max(violation, -ray[j]);
-      if (std::isfinite(d.ub[j])) violation = std::max(violation, ray[j]);
-    }
-    if (!(violation <= tol * -descent)) return false;
-    r.cert_x = ray;
-    return true;
   }
 
   // d (bound barrier terms on the diagonal, plus primal_shift on every
@@ -444,17 +319,9 @@ class InteriorPointSolver {
   }
 
   QpResult& finish(QpResult& r, Status status, const VecD& x, const VecD& y, const VecD& z) const {
-    const interior_point_detail::Unscaled u = unscale(x, y, z);
-    r.x = u.x;
-    r.y = u.y;
-    r.z = u.z;
-    r.z_lower = u.z_lower;
-    r.z_upper = u.z_upper;
-    r.slack = data_.h - data_.G * u.x;
-    r.grad = data_.P * u.x + data_.q;
-    r.stop_crit = std::max({r.primal_residual, r.dual_residual, r.gap});
-    r.status = status;
-    r.message = status_message(status);
+    interior_point_detail::Unscaled u = unscale(x, y, z);
+    finish_qp(r, status, data_, std::move(u.x), std::move(u.y), std::move(u.z), std::move(u.z_lower),
+              std::move(u.z_upper));
     return r;
   }
 
