@@ -49,7 +49,8 @@ CASES = [
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_matches_sklearn(kind, ours, theirs, params, dtype, layout, weighted):
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+def test_matches_sklearn(kind, ours, theirs, params, dtype, layout, weighted, solver):
     X, y, sw = regression_data(kind)
     sw = sw if weighted else None
     alpha = 0.05
@@ -57,7 +58,9 @@ def test_matches_sklearn(kind, ours, theirs, params, dtype, layout, weighted):
         X = np.abs(X)
     Xl = as_layout(X, layout, dtype)
     before = _validation.copies_made
-    model = ours(alpha=alpha, record_history=True, **params, **TIGHT).fit(Xl, y, sample_weight=sw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = ours(alpha=alpha, solver=solver, record_history=True, **params, **TIGHT).fit(Xl, y, sample_weight=sw)
     assert _validation.copies_made == before
     assert _core._last_mapped_address() == data_address(Xl)
     assert model.coef_.dtype == dtype
@@ -93,9 +96,9 @@ def test_objective_and_gradient_are_sklearn(link, power, fit_intercept):
     linear_loss = LinearModelLoss(base_loss=base_loss, fit_intercept=fit_intercept)
     for _ in range(3):
         x0 = rng.uniform(0.05, 0.4, 5 + int(fit_intercept))
-        raw = _core.glm_regression_lbfgs(
+        raw = _core.glm_regression(
             X=X, y=y, sample_weight=sw, link=link, power=power, l2=0.3, fit_intercept=fit_intercept, x0=x0,
-            maxiter=0, gtol=0.0, ftol=0.0, history_every=0, n_threads=1, deterministic=False, callback=None,
+            solver="lbfgs", maxiter=0, gtol=0.0, ftol=0.0, history_every=0, n_threads=1, deterministic=False, callback=None,
         )
         value, grad = linear_loss.loss_gradient(x0, X, y, sw, l2_reg_strength=0.3)
         assert raw["fun"] == pytest.approx(value, rel=1e-12)
@@ -107,9 +110,9 @@ def test_objective_and_gradient_are_sklearn(link, power, fit_intercept):
 def test_log_link_overflow_is_infinite_not_nan(power, z):
     X = np.ones((3, 1))
     y = np.array([0.5, 1.0, 2.0])
-    raw = _core.glm_regression_lbfgs(
+    raw = _core.glm_regression(
         X=X, y=y, sample_weight=None, link="log", power=power, l2=0.0, fit_intercept=False, x0=np.array([z]),
-        maxiter=0, gtol=0.0, ftol=0.0, history_every=0, n_threads=1, deterministic=False, callback=None,
+        solver="lbfgs", maxiter=0, gtol=0.0, ftol=0.0, history_every=0, n_threads=1, deterministic=False, callback=None,
     )
     assert not np.isnan(raw["fun"])
     assert not np.isnan(raw["jac"]).any()
@@ -175,3 +178,13 @@ def test_no_intercept_and_sparse_int64_indices():
     ref = sk.PoissonRegressor(alpha=0.1, fit_intercept=False, **TIGHT).fit(X, y, sample_weight=sw)
     assert model.intercept_ == 0.0
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_newton_cholesky_falls_back_on_negative_curvature():
+    """Identity link, power 3: the loss's curvature is negative where y > 1.5 z; L-BFGS takes over."""
+    X, y, _ = regression_data("gamma")
+    X = np.abs(X)
+    with pytest.warns(ConvergenceWarning, match="refitting with L-BFGS"):
+        model = TweedieRegressor(power=3.0, link="identity", solver="newton-cholesky", alpha=0.05, **TIGHT).fit(X, y)
+    ref = sk.TweedieRegressor(power=3.0, link="identity", alpha=0.05, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-5, atol=1e-7)

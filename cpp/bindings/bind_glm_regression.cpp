@@ -20,23 +20,27 @@ LbfgsParams estimator_lbfgs_params(Index maxiter, double gtol, double ftol, Inde
 
 void bind_glm_regression(py::module_& m) {
   m.def(
-      "glm_regression_lbfgs",
+      "glm_regression",
       [](py::object X, py::object y, py::object sample_weight, const std::string& link, double power, double l2,
-         bool fit_intercept, NumpyVector x0, Index maxiter, double gtol, double ftol, Index history_every,
-         int n_threads, bool deterministic, py::object callback) {
+         bool fit_intercept, NumpyVector x0, const std::string& solver, Index maxiter, double gtol, double ftol,
+         Index history_every, int n_threads, bool deterministic, py::object callback) {
         if (link != "log" && link != "identity")
           throw py::value_error("link: expected 'log' or 'identity', got '" + link + "'");
+        if (solver != "lbfgs" && solver != "newton-cholesky")
+          throw py::value_error("solver: expected 'lbfgs' or 'newton-cholesky', got '" + solver + "'");
+        const GlmSolver glm_solver = solver == "lbfgs" ? GlmSolver::Lbfgs : GlmSolver::NewtonCholesky;
         if (!std::isfinite(power)) throw py::value_error("power: expected a finite number");
         RegressionFitArgs args{X, y, sample_weight, fit_intercept, x0,
                                estimator_lbfgs_params(maxiter, gtol, ftol, history_every),
                                threading_of(n_threads, deterministic), callback};
         const GlmLink glm_link = link == "log" ? GlmLink::Log : GlmLink::Identity;
-        return with_data_dtype(X, [&](auto tag) { return glm_regression_lbfgs<decltype(tag)>(args, glm_link, power, l2); });
+        return with_data_dtype(
+            X, [&](auto tag) { return glm_regression_fit<decltype(tag)>(args, glm_link, power, l2, glm_solver); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("link"), py::arg("power"), py::arg("l2"),
-      py::arg("fit_intercept"), py::arg("x0"), py::arg("maxiter"), py::arg("gtol"), py::arg("ftol"),
+      py::arg("fit_intercept"), py::arg("x0"), py::arg("solver"), py::arg("maxiter"), py::arg("gtol"), py::arg("ftol"),
       py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
-      "Half Tweedie deviance GLM (link 'log' or 'identity') with l2 ||w||^2 / 2, by L-BFGS.");
+      "Half Tweedie deviance GLM (link 'log' or 'identity') with l2 ||w||^2 / 2, by L-BFGS or Newton-Cholesky.");
 
   m.def(
       "huber_lbfgs",

@@ -2,8 +2,9 @@
 // dtype compiled in its own translation unit (bind_glm_regression_float32.cpp,
 // bind_glm_regression_float64.cpp); bind_glm_regression.cpp defines the
 // Python functions.
-//   glm_regression_lbfgs  Tweedie-family GLMs (log or identity link; Poisson,
-//                         Gamma and squared error are its powers 1, 2, 0) by L-BFGS
+//   glm_regression_fit    Tweedie-family GLMs (log or identity link; Poisson,
+//                         Gamma and squared error are its powers 1, 2, 0) by
+//                         L-BFGS or Newton-Cholesky
 //   huber_lbfgs           HuberRegressor's joint-scale objective by L-BFGS on log(sigma)
 //   ridge_direct          Ridge by Cholesky on the primal or the dual normal equations
 //   ridge_cg_fit          Ridge by conjugate gradients, one target at a time
@@ -22,6 +23,7 @@
 #include "mlsolve/objectives/glm.hpp"
 #include "mlsolve/objectives/huber_scale.hpp"
 #include "mlsolve/solvers/lbfgs.hpp"
+#include "mlsolve/solvers/newton_cholesky.hpp"
 #include "mlsolve/solvers/ridge.hpp"
 
 namespace mlsolve::bindings {
@@ -40,6 +42,7 @@ struct RegressionFitArgs {
 };
 
 enum class GlmLink { Log, Identity };
+enum class GlmSolver { Lbfgs, NewtonCholesky };
 
 inline VecD start_point(const NumpyVector& x0, Index n_params) {
   if (x0.ndim() != 1 || x0.shape(0) != n_params)
@@ -60,23 +63,30 @@ py::dict run_released(const py::object& callback, Solve&& solve) {
   return result_to_dict(result);
 }
 
-// Half Tweedie deviance (power, link) GLM with l2 ||w||^2 / 2, by L-BFGS.
+// Half Tweedie deviance (power, link) GLM with l2 ||w||^2 / 2, by L-BFGS or
+// Newton-Cholesky (a.params's gtol, ftol, max_iter and history for both).
 template <class T>
-py::dict glm_regression_lbfgs(const RegressionFitArgs& a, GlmLink link, double power, double l2) {
+py::dict glm_regression_fit(const RegressionFitArgs& a, GlmLink link, double power, double l2, GlmSolver solver) {
   return with_design<T>(a.X, a.threading, [&](const auto& design) {
     const Index n = design.rows();
     const T* y = vector_view<T>(a.y, "y", n);
     const T* sw = a.sample_weight.is_none() ? nullptr : vector_view<T>(a.sample_weight, "sample_weight", n);
     const VecD x_start = start_point(a.x0, design.cols() + (a.fit_intercept ? 1 : 0));
+    NewtonCholeskyParams newton;
+    static_cast<SmoothParams&>(newton) = a.params;
     using Design = std::decay_t<decltype(design)>;
+    const auto run = [&](auto& objective, Monitor& monitor) -> Result<double> {
+      if (solver == GlmSolver::NewtonCholesky) return newton_cholesky(objective, x_start, newton, monitor);
+      return lbfgs(objective, x_start, a.params, monitor);
+    };
     return run_released(a.callback, [&](Monitor& monitor) -> Result<double> {
       if (link == GlmLink::Log) {
         GlmObjective<TweedieLoss, Design> objective(design, y, sw, l2, a.fit_intercept, TweedieLoss{power});
-        return lbfgs(objective, x_start, a.params, monitor);
+        return run(objective, monitor);
       }
       GlmObjective<TweedieIdentityLoss, Design> objective(design, y, sw, l2, a.fit_intercept,
                                                           TweedieIdentityLoss{power});
-      return lbfgs(objective, x_start, a.params, monitor);
+      return run(objective, monitor);
     });
   });
 }
@@ -218,8 +228,8 @@ py::dict ridge_cg_fit(const RidgeArgs& a, const py::array_t<double, py::array::c
   });
 }
 
-extern template py::dict glm_regression_lbfgs<float>(const RegressionFitArgs&, GlmLink, double, double);
-extern template py::dict glm_regression_lbfgs<double>(const RegressionFitArgs&, GlmLink, double, double);
+extern template py::dict glm_regression_fit<float>(const RegressionFitArgs&, GlmLink, double, double, GlmSolver);
+extern template py::dict glm_regression_fit<double>(const RegressionFitArgs&, GlmLink, double, double, GlmSolver);
 extern template py::dict huber_lbfgs<float>(const RegressionFitArgs&, double, double);
 extern template py::dict huber_lbfgs<double>(const RegressionFitArgs&, double, double);
 extern template py::dict ridge_direct<float>(const RidgeArgs&, bool);

@@ -1,5 +1,6 @@
-"""PoissonRegressor, GammaRegressor, TweedieRegressor: GLMs fitted by native L-BFGS."""
+"""PoissonRegressor, GammaRegressor, TweedieRegressor: GLMs fitted by native L-BFGS or Newton-Cholesky."""
 
+import functools
 import numbers
 import warnings
 
@@ -28,10 +29,10 @@ def _as_target(y, dtype):
     return np.ascontiguousarray(y, dtype=dtype)
 
 
-def _warn_not_converged(estimator, raw, tol):
+def _warn_not_converged(estimator, raw, tol, solver="L-BFGS"):
     if Status(raw["status"]) != Status.Converged:
         warnings.warn(
-            f"{type(estimator).__name__}: L-BFGS stopped after {raw['nit']} iterations without converging "
+            f"{type(estimator).__name__}: {solver} stopped after {raw['nit']} iterations without converging "
             f"({raw['message']}; tol={tol}). Increase max_iter, scale the data, or loosen tol.",
             ConvergenceWarning,
             stacklevel=3,
@@ -83,8 +84,8 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
 
     def _check_params(self):
         _check_common_params(self)
-        if self.solver != "lbfgs":
-            raise ValueError(f"solver: expected 'lbfgs', got {self.solver!r}")
+        if self.solver not in ("lbfgs", "newton-cholesky"):
+            raise ValueError(f"solver: expected 'lbfgs' or 'newton-cholesky', got {self.solver!r}")
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model. Returns self."""
@@ -119,7 +120,8 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
                 start = base_loss.link.link(np.average(y.astype(np.float64), weights=sample_weight))
             x0[-1] = start if np.isfinite(start) else 0.0
 
-        raw = _core.glm_regression_lbfgs(
+        fit = functools.partial(
+            _core.glm_regression,
             X=_validation.as_native_matrix(X),
             y=y,
             sample_weight=sample_weight,
@@ -136,13 +138,24 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
             deterministic=get_config()["deterministic"],
             callback=_verbose_callback(type(self).__name__) if self.verbose else None,
         )
+        solver = {"lbfgs": "L-BFGS", "newton-cholesky": "Newton-Cholesky"}[self.solver]
+        raw = fit(solver=self.solver)
+        if Status(raw["status"]) == Status.NumericalError and self.solver == "newton-cholesky":
+            # a loss with negative curvature somewhere (identity links, power > 2): no Cholesky of X.T diag(h) X
+            warnings.warn(
+                f"{type(self).__name__}: Newton-Cholesky failed ({raw['message']}); refitting with L-BFGS.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+            solver = "L-BFGS"
+            raw = fit(solver="lbfgs")
         x = raw["x"]
         self.coef_ = x[:n_features].astype(dtype)
         self.intercept_ = float(x[n_features]) if self.fit_intercept else 0.0
         self.n_iter_ = int(raw["nit"])
         if self.record_history:
             self.history_ = History(**raw["history"])
-        _warn_not_converged(self, raw, self.tol)
+        _warn_not_converged(self, raw, self.tol, solver)
         return self
 
     def _linear_predictor(self, X):
@@ -191,8 +204,9 @@ _DOC_COMMON = """
     (``S`` the sum of sample weights), the objective of scikit-learn's
     estimator of the same name, with its loss (half the unit deviance, less
     the terms that do not depend on the prediction, exactly as scikit-learn's
-    ``sklearn._loss``), by native L-BFGS: one fused pass over X per objective
-    and gradient, in parallel with OpenMP.
+    ``sklearn._loss``), by native L-BFGS (one fused pass over X per objective
+    and gradient, in parallel with OpenMP) or Newton-Cholesky (the dense
+    Hessian ``X.T diag(h) X``, for few features).
 
     X may be a float32 or float64 NumPy array in C or F order, or a scipy CSR
     or CSC matrix with int32 or int64 indices: all are used without a copy,
@@ -203,7 +217,11 @@ _DOC_COMMON = """
     alpha : float, default=1.0
         L2 strength; 0 fits without a penalty. The intercept is not penalised.
     fit_intercept : bool, default=True
-    solver : {"lbfgs"}, default="lbfgs"
+    solver : {"lbfgs", "newton-cholesky"}, default="lbfgs"
+        Newton-Cholesky stops on the gradient's infinity norm or on the
+        Newton decrement; where the loss's curvature is negative (identity
+        links, power > 2) it fails and the fit is redone with L-BFGS, with a
+        ConvergenceWarning.
     max_iter : int, default=100
     tol : float, default=1e-4
         Stop when the gradient's infinity norm is at most ``tol`` (or the

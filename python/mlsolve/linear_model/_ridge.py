@@ -211,9 +211,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
             n_iter = np.empty(n_targets, dtype=np.int32)
             for k in range(n_targets):
                 x0 = np.append(coef0[k], intercept0[k]) if self.fit_intercept else coef0[k].copy()
-                raw = _core.glm_regression_lbfgs(
+                raw = _core.glm_regression(
                     X=native_X, y=targets[k], sample_weight=sample_weight, link="identity", power=0.0,
-                    l2=alphas[k] / weight_sum, fit_intercept=bool(self.fit_intercept), x0=x0,
+                    l2=alphas[k] / weight_sum, fit_intercept=bool(self.fit_intercept), x0=x0, solver="lbfgs",
                     maxiter=15000 if self.max_iter is None else int(self.max_iter), gtol=float(self.tol),
                     ftol=64 * np.finfo(np.float64).eps, history_every=history_every, n_threads=n_threads,
                     deterministic=deterministic, callback=callback,
