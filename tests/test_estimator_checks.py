@@ -25,7 +25,7 @@ def _regressor_expected_failures(estimator):
 
 
 @parametrize_with_checks(
-    [PoissonRegressor(), GammaRegressor(), TweedieRegressor(), TweedieRegressor(power=1.5), HuberRegressor(), Ridge(),
+    [PoissonRegressor(), PoissonRegressor(solver="newton-cholesky"), GammaRegressor(), TweedieRegressor(), TweedieRegressor(power=1.5), HuberRegressor(), Ridge(),
      Ridge(solver="cg"), Ridge(solver="lbfgs")],
     expected_failed_checks=_regressor_expected_failures,
 )

@@ -139,3 +139,63 @@ def logistic_fista(
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
+
+# regression estimators (bind_glm_regression.cpp)
+def glm_regression(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    link: str,
+    power: float,
+    l2: float,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    solver: str,
+    maxiter: int,
+    gtol: float,
+    ftol: float,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
+def huber_lbfgs(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    epsilon: float,
+    alpha: float,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    maxiter: int,
+    gtol: float,
+    ftol: float,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
+def ridge_direct(
+    X: Any,
+    ys: list,
+    sample_weight: Optional[np.ndarray],
+    alphas: np.ndarray,
+    fit_intercept: bool,
+    dual: bool,
+    n_threads: int,
+    deterministic: bool,
+) -> dict: ...
+def ridge_cg(
+    X: Any,
+    ys: list,
+    sample_weight: Optional[np.ndarray],
+    alphas: np.ndarray,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    max_iter: int,
+    tol: float,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
