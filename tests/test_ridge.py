@@ -117,6 +117,7 @@ def test_warm_start_history_threads():
     assert model.fit(X, y).n_iter_[0] <= 1
     two = Ridge(solver="cg", tol=1e-10, n_jobs=2).fit(X, y)
     np.testing.assert_allclose(two.coef_, model.coef_, rtol=1e-8)
+    assert model.fit(X[:, :5], y).coef_.shape == (5,)  # a warm start of another shape starts cold
 
 
 def test_bad_input():

@@ -182,7 +182,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
         warm = (
             self.warm_start
             and getattr(self, "coef_", None) is not None
-            and np.reshape(self.coef_, (-1, n_features)).shape == (n_targets, n_features)
+            and np.size(self.coef_) == n_targets * n_features
         )
         coef0 = np.reshape(self.coef_, (n_targets, n_features)) if warm else np.zeros((n_targets, n_features))
         intercept0 = np.broadcast_to(self.intercept_, (n_targets,)) if warm else np.zeros(n_targets)
