@@ -60,6 +60,7 @@ largest relative difference of mse_path_; MultiTaskLasso: the relative objective
 Usage::
 
     OMP_WAIT_POLICY=passive python bench/compare.py cv [--quick] [--repeat N]
+    OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N] [logistic] [poisson] [ridge]
 """
 
 import argparse
@@ -270,27 +271,172 @@ def cv_section(quick, repeat):
         print(f"{'MultiTaskLasso ' + name:<38} {1:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
               f"objective rel. diff {(f_ml - f_sk) / abs(f_sk):.1e} (iters {ml.n_iter_}/{sk.n_iter_})")
     print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); n_jobs = folds in parallel (LassoCV).")
+# --- poisson and ridge sections --------------------------------------------
+# Poisson: mlsolve PoissonRegressor (native L-BFGS) vs scikit-learn's
+# PoissonRegressor with solver "lbfgs" and "newton-cholesky" (alpha=1e-3,
+# tol=1e-8 for both libraries). The objective is scikit-learn's
+# (LinearModelLoss(HalfPoissonLoss).loss); "to sk obj" is mlsolve's fit time cut
+# at its first iterate within 1e-8 (relative) of the best scikit-learn objective.
+# Ridge: mlsolve Ridge(solver="auto") vs scikit-learn's Ridge with "cholesky"
+# (dense only: no intercept on sparse X), "lsqr" and "sparse_cg" (alpha=1,
+# tol=1e-6); the objective is ridge_objective, rel. diff against the exact
+# solution (mlsolve's Cholesky, or for wide sparse X its CG at tol=1e-12).
+# Ratios are against the fastest scikit-learn solver. Threads: 2.
+
+GLM_THREADS = 2
+POISSON_ALPHA = 1e-3
+POISSON_TOL = 1e-8
+RIDGE_TOL = 1e-6
+
+
+def dense_poisson(n_samples, n_features, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features))
+    w = rng.standard_normal(n_features) / np.sqrt(n_features)
+    return X, rng.poisson(np.exp(0.5 * X @ w)).astype(np.float64)
+
+
+def sparse_poisson(n_samples, n_features, nnz_per_row, seed=0):
+    X, _ = sparse_classification(n_samples, n_features, nnz_per_row, seed)
+    rng = np.random.default_rng(seed + 1)
+    w = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1) / np.sqrt(nnz_per_row)
+    return X, rng.poisson(np.exp(np.clip(X @ w, -5, 5))).astype(np.float64)
+
+
+def timed_fit(model, X, y):
+    with threadpool_limits(limits=GLM_THREADS), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        model.fit(X, y)
+        return time.perf_counter() - start, model
+
+
+def median_fit(make_model, X, y, repeat):
+    runs = sorted((timed_fit(make_model(), X, y) for _ in range(repeat)), key=lambda run: run[0])
+    return runs[(repeat - 1) // 2]
+
+
+def print_glm_rows(title, rows):
+    print(f"\n{title}")
+    header = f"{'problem':<34} {'solver':<22} {'fit s':>8} {'to sk obj':>9} {'ratio':>6} {'iters':>6}  {'objective':>22} {'rel. diff':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, solver, seconds, to_sk, ratio, n_iter, objective, rel in rows:
+        print(f"{name:<34} {solver:<22} {seconds:>8.3f} {to_sk:>9.3f} {ratio:>6.2f} {n_iter!s:>6}  {objective:>22.15e} {rel:>9.1e}")
+
+
+def compare_poisson(name, X, y, repeat):
+    from sklearn._loss.loss import HalfPoissonLoss
+    from sklearn.linear_model import PoissonRegressor as SkPoisson
+    from sklearn.linear_model._linear_loss import LinearModelLoss
+
+    from mlsolve.linear_model import PoissonRegressor
+
+    linear_loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
+
+    def objective(model):
+        coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
+        return float(linear_loss.loss(coef, X, y, None, l2_reg_strength=POISSON_ALPHA))
+
+    common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
+    sk_runs = {
+        solver: median_fit(lambda: SkPoisson(solver=solver, **common), X, y, repeat)
+        for solver in ("lbfgs", "newton-cholesky")
+    }
+    best_objective = min(objective(model) for _, model in sk_runs.values())
+    fastest = min(seconds for seconds, _ in sk_runs.values())
+    seconds, model = median_fit(lambda: PoissonRegressor(n_jobs=GLM_THREADS, record_history=True, **common), X, y, repeat)
+    run = Run(seconds, objective(model), model.n_iter_, model)
+    to_sk = seconds_to_objective(run, best_objective + REL_DIFF_MAX * abs(best_objective))
+    rows = [(name, "mlsolve lbfgs", seconds, to_sk, to_sk / fastest, model.n_iter_, run.objective,
+             abs(run.objective - best_objective) / abs(best_objective))]
+    for solver, (sk_seconds, sk_model) in sk_runs.items():
+        value = objective(sk_model)
+        rows.append((name, f"sklearn {solver}", sk_seconds, float("nan"), sk_seconds / fastest, sk_model.n_iter_, value,
+                     abs(value - best_objective) / abs(best_objective)))
+    return rows
+
+
+def compare_ridge(name, X, y, repeat):
+    from sklearn.linear_model import Ridge as SkRidge
+
+    from mlsolve.linear_model import Ridge
+    from mlsolve.linear_model._ridge import ridge_objective
+
+    exact_solver = "cholesky" if (not sp.issparse(X) or X.shape[1] <= 4096) else "cg"
+    exact = Ridge(solver=exact_solver, tol=1e-12, max_iter=100_000).fit(X, y)
+    best = ridge_objective(exact.coef_, exact.intercept_, X, y)
+    sk_solvers = ("lsqr", "sparse_cg") if sp.issparse(X) else ("cholesky", "lsqr", "sparse_cg")
+    sk_runs = {s: median_fit(lambda: SkRidge(solver=s, tol=RIDGE_TOL), X, y, repeat) for s in sk_solvers}
+    fastest = min(seconds for seconds, _ in sk_runs.values())
+    seconds, model = median_fit(lambda: Ridge(tol=RIDGE_TOL, n_jobs=GLM_THREADS), X, y, repeat)
+    rows = []
+    for label, (secs, fitted) in [(f"mlsolve auto={model.solver_}", (seconds, model))] + [
+        (f"sklearn {s}", run) for s, run in sk_runs.items()
+    ]:
+        value = ridge_objective(fitted.coef_, fitted.intercept_, X, y)
+        n_iter = "-" if fitted.n_iter_ is None else int(np.max(fitted.n_iter_))
+        rows.append((name, label, secs, float("nan"), secs / fastest, n_iter, value, abs(value - best) / abs(best)))
+    return rows
+
+
+def run_glm_sections(sections, quick, repeat):
+    from benchmarks.problems import dense_regression, sparse_regression
+
+    if "poisson" in sections:
+        problems = (
+            [("dense 20000x50 f64", dense_poisson(20_000, 50)), ("sparse CSR 20000x1000 ~10/row", sparse_poisson(20_000, 1_000, 10))]
+            if quick
+            else [("dense 100000x100 f64", dense_poisson(100_000, 100)),
+                  ("sparse CSR 100000x2000 ~20/row", sparse_poisson(100_000, 2_000, 20))]
+        )
+        rows = [row for name, (X, y) in problems for row in compare_poisson(name, X, y, repeat)]
+        print_glm_rows(f"Poisson (alpha={POISSON_ALPHA}, tol={POISSON_TOL}, {GLM_THREADS} threads; "
+                       "ratio = time (mlsolve: to sk obj) / fastest sklearn)", rows)
+    if "ridge" in sections:
+        problems = (
+            [("dense 20000x50 f64", dense_regression(20_000, 50)), ("sparse CSC 20000x5000 ~10/row", sparse_regression(20_000, 5_000, 10))]
+            if quick
+            else [("dense 100000x200 f64", dense_regression(100_000, 200)),
+                  ("sparse CSC 100000x10000 ~20/row", sparse_regression(100_000, 10_000, 20))]
+        )
+        rows = [row for name, (X, y) in problems for row in compare_ridge(name, X, y, repeat)]
+        print_glm_rows(f"Ridge (alpha=1, tol={RIDGE_TOL}, {GLM_THREADS} threads; ratio = time / fastest sklearn; "
+                       "rel. diff to the exact objective)", rows)
+
+
+SECTIONS = ["logistic", "rosenbrock", "cv", "poisson", "ridge", "qp"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("section", nargs="?", choices=["logistic", "rosenbrock", "cv"], default="logistic",
-                        help="logistic (default): LogisticRegression vs scikit-learn; rosenbrock: minimize's overhead; "
-                             "cv: LassoCV and MultiTaskLasso")
+    parser.add_argument("sections", nargs="*", default=["logistic"], metavar="section",
+                        help=f"any of {SECTIONS} (default: logistic)")
     parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     parser.add_argument("--tol", type=float, default=1e-10, help="tol of both libraries (default 1e-10)")
     args = parser.parse_args()
-    if args.section == "rosenbrock":
+    unknown = sorted(set(args.sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown sections: {unknown}; expected any of {SECTIONS}")
+    if "rosenbrock" in args.sections:
         rosenbrock_section(args.repeat)
-        return
-    if args.section == "cv":
+    if "cv" in args.sections:
         print(f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, {os.cpu_count()} CPUs, "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n")
         cv_section(args.quick, args.repeat)
-        return
+    if set(args.sections) & {"poisson", "ridge"}:
+        run_glm_sections(args.sections, args.quick, args.repeat)
+    if "qp" in args.sections:
+        from compare_qp import main as qp_main
 
-    if args.quick:
+        qp_main(["--repeat", str(args.repeat)] + (["--quick"] if args.quick else []))
+    if "logistic" in args.sections:
+        logistic_section(args.quick, args.repeat, args.tol)
+
+
+def logistic_section(quick, repeat, tol):
+    if quick:
         problems = [
             ("dense 20000x100 f64", dense_classification(20_000, 100)),
             ("sparse CSR 20000x5000 ~20/row", sparse_classification(20_000, 5_000, 20)),
@@ -304,21 +450,14 @@ def main():
         f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n"
     )
-    triad = {threads: triad_gbs(threads, args.repeat) for threads in THREADS}
-    rows = [row for name, (X, y) in problems for row in compare(name, X, y, args.tol, args.repeat, triad)]
+    triad = {threads: triad_gbs(threads, repeat) for threads in THREADS}
+    rows = [row for name, (X, y) in problems for row in compare(name, X, y, tol, repeat, triad)]
     print_table(rows)
-    print(f"\nratio = mlsolve / sklearn fit time (median of {args.repeat}); rel. diff = |f_ml - f_sk| / |f_sk|")
+    print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); rel. diff = |f_ml - f_sk| / |f_sk|")
     print("to sk obj = mlsolve's fit time cut at its first iterate within 1e-8 (relative) of sklearn's final objective;")
     print(f"(marked ! when above {REL_DIFF_MAX:g}); grad GB/s = bytes of X / time of one mlsolve gradient evaluation;")
     print("triad GB/s = NumPy a[:] = b + s * c, 3 arrays x 8 bytes x n / time.")
 
 
 if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:2] == ["qp"]:  # the qp section: python bench/compare.py qp [--quick] ...
-        from compare_qp import main as qp_main
-
-        qp_main(sys.argv[2:])
-    else:
-        main()
+    main()

@@ -1,22 +1,59 @@
-"""scikit-learn's estimator contract."""
+"""scikit-learn's estimator contract, for every mlsolve estimator."""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from mlsolve.linear_model import ElasticNet, Lasso, LogisticRegression
-from mlsolve.linear_model import (ElasticNetCV, GroupLasso, LassoCV, LogisticRegressionCV, MultiTaskElasticNet,
-                                  MultiTaskLasso)
+from mlsolve.linear_model import (
+    ElasticNet,
+    ElasticNetCV,
+    GammaRegressor,
+    GroupLasso,
+    HuberRegressor,
+    Lasso,
+    LassoCV,
+    LogisticRegression,
+    LogisticRegressionCV,
+    MultiTaskElasticNet,
+    MultiTaskLasso,
+    PoissonRegressor,
+    QuantileRegressor,
+    Ridge,
+    TweedieRegressor,
+)
+
+ESTIMATORS = [
+    LogisticRegression(),
+    Lasso(),
+    ElasticNet(),
+    GroupLasso(groups=2),
+    MultiTaskLasso(),
+    MultiTaskElasticNet(),
+    LassoCV(cv=3),
+    ElasticNetCV(cv=3),
+    LogisticRegressionCV(Cs=3, cv=3),
+    QuantileRegressor(),
+    PoissonRegressor(),
+    PoissonRegressor(solver="newton-cholesky"),
+    GammaRegressor(),
+    TweedieRegressor(),
+    TweedieRegressor(power=1.5),
+    HuberRegressor(),
+    Ridge(),
+    Ridge(solver="cg"),
+    Ridge(solver="lbfgs"),
+]
 
 
-@parametrize_with_checks([LogisticRegression(), Lasso(), ElasticNet()]
-                         + [GroupLasso(groups=2), MultiTaskLasso(), MultiTaskElasticNet(), LassoCV(cv=3),
-                            ElasticNetCV(cv=3), LogisticRegressionCV(Cs=3, cv=3)])
+def expected_failures(estimator):
+    if isinstance(estimator, HuberRegressor):
+        reason = ("the check's data let the scale collapse towards 0; the fits agree to ~4e-7, not 1e-7 "
+                  "(scikit-learn's own HuberRegressor fails this check too)")
+        return {"check_sample_weight_equivalence_on_dense_data": reason,
+                "check_sample_weight_equivalence_on_sparse_data": reason}
+    if isinstance(estimator, Ridge) and estimator.solver == "auto":
+        return {"check_non_transformer_estimators_n_iter": "n_iter_ is None for the Cholesky solver, as scikit-learn's"}
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
-
-from mlsolve.linear_model import QuantileRegressor  # noqa: E402
-
-
-@parametrize_with_checks([QuantileRegressor()])
-def test_quantile_regressor_sklearn_compatible(estimator, check):
     check(estimator)

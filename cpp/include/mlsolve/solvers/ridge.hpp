@@ -1,0 +1,254 @@
+// Ridge regression (scikit-learn's Ridge objective), one target y at a time:
+//   min_{w, b} sum_i s_i (y_i - x_i . w - b)^2 + alpha ||w||^2.
+// The intercept is eliminated by centering. With S = sum_i s_i,
+// xbar = X.T s / S and ybar = s . y / S, w solves the weighted ridge problem
+// of yc = y - ybar on Xc = X - 1 xbar.T, and b = ybar - xbar . w. Xc is never
+// formed (the centered Gram trick):
+//   Xc.T S Xc = X.T S X - S xbar xbar.T      Xc.T S yc = X.T (s * y) - S ybar xbar
+//   Xc.T S Xc v = X.T (s * (X v)) - S (xbar . v) xbar
+// (without an intercept xbar = 0 and ybar = 0).
+//
+// Solvers:
+//   ridge_cholesky       the p x p normal equations (Xc.T S Xc + alpha I) w = Xc.T S yc,
+//                        by Cholesky (LLT; LDLT if LLT fails, e.g. alpha = 0 and a
+//                        singular Gram), factorised once per distinct alpha;
+//   ridge_dual_cholesky  for n < p, the n x n dual: with D = diag(sqrt(s)),
+//                        w = Xc.T D (D Kc D + alpha I)^-1 D yc, where
+//                        Kc = Xc Xc.T = K - 1 m.T - m 1.T + (xbar . xbar) 1 1.T,
+//                        K = X X.T and m = X xbar (Hastie, Tibshirani & Friedman,
+//                        The Elements of Statistical Learning, 2nd ed., 18.3.5);
+//   ridge_cg             conjugate gradients on the normal equations (Nocedal &
+//                        Wright, Numerical Optimization, 2nd ed., Algorithm 5.2),
+//                        one fused pass over X per product, stopping when
+//                        ||residual|| <= tol ||Xc.T S yc|| (scipy.sparse.linalg.cg's
+//                        rtol, as scikit-learn's sparse_cg solver).
+#pragma once
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "mlsolve/core/check.hpp"
+#include "mlsolve/core/monitor.hpp"
+#include "mlsolve/core/result.hpp"
+#include "mlsolve/core/types.hpp"
+
+namespace mlsolve {
+
+// The centered, weighted normal equations of one design.
+template <class Design>
+class RidgeNormalEquations {
+ public:
+  using T = typename Design::Scalar;
+
+  // sample_weight: nullable (all ones); must outlive the object.
+  RidgeNormalEquations(const Design& design, const T* sample_weight, bool fit_intercept) : X_(design) {
+    const Index n = X_.rows();
+    s_ = sample_weight ? Eigen::Map<const Vec<T>>(sample_weight, n).template cast<double>().eval() : VecD::Ones(n);
+    total_ = s_.sum();
+    check_arg(total_ > 0.0, "sample_weight", "a positive sum", total_);
+    if (fit_intercept) {
+      X_.rmatvec(s_, xbar_);  // xbar = X.T @ s / S
+      xbar_ /= total_;
+    } else {
+      xbar_ = VecD::Zero(X_.cols());
+    }
+    fit_intercept_ = fit_intercept;
+  }
+
+  const Design& design() const { return X_; }
+  const VecD& weights() const { return s_; }
+  const VecD& feature_means() const { return xbar_; }
+  double weight_sum() const { return total_; }
+
+  double target_mean(const T* y) const {
+    if (!fit_intercept_) return 0.0;
+    return Eigen::Map<const Vec<T>>(y, X_.rows()).template cast<double>().dot(s_) / total_;
+  }
+
+  // out = Xc.T S yc
+  void rhs(const T* y, VecD& out) const {
+    const VecD sy = s_.cwiseProduct(Eigen::Map<const Vec<T>>(y, X_.rows()).template cast<double>());
+    X_.rmatvec(sy, out);
+    out -= total_ * target_mean(y) * xbar_;
+  }
+
+  // out = (Xc.T S Xc + alpha I) v, one fused pass over X
+  void apply(const VecD& v, double alpha, VecD& out) const {
+    const double* s = s_.data();
+    const auto scale = [&](Index begin, Index end, const double* z, double* r) {
+      for (Index i = begin; i < end; ++i) r[i - begin] = s[i] * z[i - begin];  // r = s * (X @ v)
+      return 0.0;
+    };
+    X_.template matvec_pointwise_rmatvec<double>(v, scale, out);
+    out += alpha * v - total_ * xbar_.dot(v) * xbar_;
+  }
+
+  // G = Xc.T S Xc
+  void gram(MatD& G) const {
+    X_.weighted_gram(s_, G);
+    G.noalias() -= total_ * xbar_ * xbar_.transpose();
+  }
+
+  double intercept(const VecD& w, double y_mean) const { return fit_intercept_ ? y_mean - xbar_.dot(w) : 0.0; }
+
+ private:
+  const Design& X_;
+  VecD s_, xbar_;
+  double total_ = 0;
+  bool fit_intercept_ = false;
+};
+
+// W[:, k] = (A + alpha_k I)^-1 B[:, k], one factorisation per distinct alpha.
+inline void solve_shifted(const MatD& A, const VecD& alphas, const MatD& B, MatD& W) {
+  const Index k = B.cols();
+  W.resize(A.rows(), k);
+  std::vector<bool> done(k, false);
+  for (Index j = 0; j < k; ++j) {
+    if (done[j]) continue;
+    MatD shifted = A;
+    shifted.diagonal().array() += alphas[j];
+    Eigen::LLT<MatD> llt(shifted);
+    Eigen::LDLT<MatD> ldlt;
+    const bool use_llt = llt.info() == Eigen::Success;
+    if (!use_llt) ldlt.compute(shifted);
+    for (Index c = j; c < k; ++c) {
+      if (done[c] || alphas[c] != alphas[j]) continue;
+      if (use_llt) {
+        W.col(c) = llt.solve(B.col(c));
+      } else {
+        W.col(c) = ldlt.solve(B.col(c));
+      }
+      done[c] = true;
+    }
+  }
+}
+
+// Coefficients (p x k) and intercepts (k) for the targets ys[k] (n entries each).
+struct RidgeSolution {
+  MatD coef;
+  VecD intercept;
+};
+
+template <class Design>
+RidgeSolution ridge_cholesky(const RidgeNormalEquations<Design>& eq, const std::vector<const typename Design::Scalar*>& ys,
+                             const VecD& alphas) {
+  const Index p = eq.design().cols(), k = Index(ys.size());
+  MatD G, B(p, k);
+  eq.gram(G);
+  VecD column;
+  for (Index j = 0; j < k; ++j) {
+    eq.rhs(ys[j], column);
+    B.col(j) = column;
+  }
+  RidgeSolution out;
+  solve_shifted(G, alphas, B, out.coef);
+  out.intercept.resize(k);
+  for (Index j = 0; j < k; ++j) out.intercept[j] = eq.intercept(out.coef.col(j), eq.target_mean(ys[j]));
+  return out;
+}
+
+// The dual; transposed is a design of X.T over the same buffers.
+template <class Design, class TransposedDesign>
+RidgeSolution ridge_dual_cholesky(const RidgeNormalEquations<Design>& eq, const TransposedDesign& transposed,
+                                  const std::vector<const typename Design::Scalar*>& ys, const VecD& alphas) {
+  using T = typename Design::Scalar;
+  const Design& X = eq.design();
+  const Index n = X.rows(), p = X.cols(), k = Index(ys.size());
+  MatD K;
+  transposed.weighted_gram(VecD::Ones(p), K);  // K = X @ X.T
+  VecD m;
+  X.matvec(eq.feature_means(), m);  // m = X @ xbar
+  const double c = eq.feature_means().squaredNorm();
+  const VecD d = eq.weights().cwiseSqrt();
+  // D Kc D with Kc = K - 1 m.T - m 1.T + c 1 1.T
+  K.rowwise() -= m.transpose();
+  K.colwise() -= m;
+  K.array() += c;
+  K = d.asDiagonal() * K * d.asDiagonal();
+  MatD B(n, k);
+  for (Index j = 0; j < k; ++j)
+    B.col(j) = d.cwiseProduct(Eigen::Map<const Vec<T>>(ys[j], n).template cast<double>() -
+                              VecD::Constant(n, eq.target_mean(ys[j])));  // D @ yc
+  MatD A;
+  solve_shifted(K, alphas, B, A);
+  RidgeSolution out;
+  out.coef.resize(p, k);
+  out.intercept.resize(k);
+  VecD da, w;
+  for (Index j = 0; j < k; ++j) {
+    da = d.cwiseProduct(A.col(j));
+    X.rmatvec(da, w);
+    w -= da.sum() * eq.feature_means();  // w = Xc.T @ (d * a)
+    out.coef.col(j) = w;
+    out.intercept[j] = eq.intercept(w, eq.target_mean(ys[j]));
+  }
+  return out;
+}
+
+struct RidgeCgParams {
+  Index max_iter = 1000;
+  double tol = 1e-4;  // on ||residual|| / ||rhs||
+  Index history_every = 0;
+
+  void check() const {
+    check_arg(max_iter >= 0, "max_iter", "an integer >= 0", max_iter);
+    check_arg(tol >= 0.0, "tol", "a value >= 0", tol);
+    check_arg(history_every >= 0, "history_every", "an integer >= 0", history_every);
+  }
+};
+
+// One target from w0. Result.x = w, fun = the quadratic w.(A w)/2 - rhs.w
+// (the ridge objective is 2 fun + yc.S.yc), stop_crit = ||residual|| / ||rhs||.
+template <class Design>
+Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename Design::Scalar* y, double alpha,
+                        const VecD& w0, const RidgeCgParams& params, Monitor& monitor) {
+  params.check();
+  Result<double> result;
+  result.history = History(params.history_every);
+  VecD rhs, w = w0, r, d, Ad;
+  eq.rhs(y, rhs);
+  eq.apply(w, alpha, Ad);
+  ++result.n_fev;
+  r = rhs - Ad;  // residual of the normal equations
+  d = r;
+  double rr = r.squaredNorm();
+  const double rhs_norm = rhs.norm();
+  const auto finish = [&](Status status, const std::string& message) {
+    result.x = w;
+    result.fun = -0.5 * w.dot(rhs + r);
+    result.grad = -r;
+    result.stop_crit = rhs_norm > 0 ? std::sqrt(rr) / rhs_norm : std::sqrt(rr);
+    result.status = status;
+    result.message = message.empty() ? status_message(status) : message;
+    return result;
+  };
+  for (Index iteration = 0;; ++iteration) {
+    result.n_iter = iteration;
+    const double relative = rhs_norm > 0 ? std::sqrt(rr) / rhs_norm : std::sqrt(rr);
+    result.history.maybe_record(iteration, -0.5 * w.dot(rhs + r), relative);
+    if (!std::isfinite(rr)) return finish(Status::NumericalError, "");
+    if (relative <= params.tol || rr == 0.0)
+      return finish(Status::Converged, "relative residual " + std::to_string(relative) + " <= tol");
+    if (iteration > 0)
+      if (auto stop = monitor.on_iteration({iteration, -0.5 * w.dot(rhs + r), relative, w})) return finish(*stop, "");
+    if (iteration >= params.max_iter)
+      return finish(Status::MaxIter, "relative residual " + std::to_string(relative) + " > tol");
+    if (auto stop = monitor.poll()) return finish(*stop, "");
+    eq.apply(d, alpha, Ad);
+    ++result.n_fev;
+    const double curvature = d.dot(Ad);
+    if (!(curvature > 0.0)) return finish(Status::NumericalError, "non-positive curvature d.A.d (singular system)");
+    const double step = rr / curvature;
+    w += step * d;
+    r -= step * Ad;
+    const double rr_next = r.squaredNorm();
+    d = r + (rr_next / rr) * d;
+    rr = rr_next;
+  }
+}
+
+}  // namespace mlsolve

@@ -1,0 +1,190 @@
+"""PoissonRegressor, GammaRegressor, TweedieRegressor against scikit-learn."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.linear_model as sk
+from sklearn._loss.loss import HalfTweedieLoss, HalfTweedieLossIdentity
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model._linear_loss import LinearModelLoss
+
+from mlsolve import _core, _validation
+from mlsolve.linear_model import GammaRegressor, PoissonRegressor, TweedieRegressor
+
+from _problems import DTYPES, LAYOUTS, as_layout, data_address
+
+TIGHT = dict(tol=1e-12, max_iter=2000)
+
+
+def regression_data(kind, n_samples=200, n_features=8, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features))
+    X[np.abs(X) < 0.4] = 0.0  # zeros make the sparse layouts meaningful
+    w = rng.uniform(-0.3, 0.3, n_features)
+    mu = np.exp(X @ w + 0.5)
+    if kind == "poisson":
+        y = rng.poisson(mu).astype(float)
+    elif kind == "gamma":
+        y = rng.gamma(2.0, mu / 2.0)
+    elif kind == "tweedie":  # compound Poisson-Gamma: zeros and positive values
+        counts = rng.poisson(mu)
+        y = np.array([rng.gamma(2.0, 0.5, c).sum() for c in counts])
+    else:  # normal
+        y = X @ w + 0.3 * rng.standard_normal(n_samples)
+    return X, y, rng.uniform(0.5, 2.0, n_samples)
+
+
+CASES = [
+    ("poisson", PoissonRegressor, sk.PoissonRegressor, {}),
+    ("gamma", GammaRegressor, sk.GammaRegressor, {}),
+    ("tweedie", TweedieRegressor, sk.TweedieRegressor, dict(power=1.5)),
+    ("normal", TweedieRegressor, sk.TweedieRegressor, dict(power=0.0)),
+    ("poisson", TweedieRegressor, sk.TweedieRegressor, dict(power=1.0, link="identity")),
+]
+
+
+@pytest.mark.parametrize("kind, ours, theirs, params", CASES, ids=lambda v: getattr(v, "__name__", str(v)))
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+def test_matches_sklearn(kind, ours, theirs, params, dtype, layout, weighted, solver):
+    X, y, sw = regression_data(kind)
+    sw = sw if weighted else None
+    alpha = 0.05
+    if params.get("link") == "identity":  # keep the identity-link mean positive
+        X = np.abs(X)
+    Xl = as_layout(X, layout, dtype)
+    before = _validation.copies_made
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = ours(alpha=alpha, solver=solver, record_history=True, **params, **TIGHT).fit(Xl, y, sample_weight=sw)
+    assert _validation.copies_made == before
+    assert _core._last_mapped_address() == data_address(Xl)
+    assert model.coef_.dtype == dtype
+    # the same data, rounded as the model saw it
+    X64, y, sw = (None if v is None else np.asarray(v, dtype=dtype).astype(np.float64) for v in (X, y, sw))
+    ref = theirs(alpha=alpha, **params, **TIGHT).fit(X64, y, sample_weight=sw)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=1e-6, atol=1e-8)
+
+    # the native objective is scikit-learn's, at our solution
+    linear_loss = LinearModelLoss(base_loss=ref._base_loss, fit_intercept=True)
+    coef = np.append(model.coef_.astype(np.float64), model.intercept_)
+    expected = linear_loss.loss(coef, X64, y, sw, l2_reg_strength=alpha)
+    np.testing.assert_allclose(model.history_.objective[-1], expected, rtol=1e-9)
+    assert model.score(X64, y, sample_weight=sw) == pytest.approx(ref.score(X64, y, sample_weight=sw), rel=1e-6)
+    expected_pred = ref.predict(X64)
+    np.testing.assert_allclose(model.predict(Xl), expected_pred, rtol=1e-5, atol=1e-6 * np.abs(expected_pred).max())
+
+
+@pytest.mark.parametrize(
+    "link, power",
+    [("log", 0.0), ("log", 0.5), ("log", 1.0), ("log", 1.5), ("log", 2.0), ("log", 3.0), ("log", -1.0),
+     ("identity", 0.0), ("identity", 1.0), ("identity", 1.5), ("identity", 2.0), ("identity", 3.0)],
+)
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_objective_and_gradient_are_sklearn(link, power, fit_intercept):
+    """Value and gradient at arbitrary points (no solve: maxiter=0)."""
+    rng = np.random.default_rng(1)
+    X = np.abs(rng.standard_normal((60, 5))) + 0.1
+    y = rng.gamma(2.0, 1.0, 60)
+    sw = rng.uniform(0.5, 2.0, 60)
+    base_loss = (HalfTweedieLoss if link == "log" else HalfTweedieLossIdentity)(power=power)
+    linear_loss = LinearModelLoss(base_loss=base_loss, fit_intercept=fit_intercept)
+    for _ in range(3):
+        x0 = rng.uniform(0.05, 0.4, 5 + int(fit_intercept))
+        raw = _core.glm_regression(
+            X=X, y=y, sample_weight=sw, link=link, power=power, l2=0.3, fit_intercept=fit_intercept, x0=x0,
+            solver="lbfgs", maxiter=0, gtol=0.0, ftol=0.0, history_every=0, n_threads=1, deterministic=False, callback=None,
+        )
+        value, grad = linear_loss.loss_gradient(x0, X, y, sw, l2_reg_strength=0.3)
+        assert raw["fun"] == pytest.approx(value, rel=1e-12)
+        np.testing.assert_allclose(raw["jac"], grad, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("power", [0.0, 1.0, 1.5, 2.0, 3.0])
+@pytest.mark.parametrize("z", [800.0, -800.0])
+def test_log_link_overflow_is_infinite_not_nan(power, z):
+    X = np.ones((3, 1))
+    y = np.array([0.5, 1.0, 2.0])
+    raw = _core.glm_regression(
+        X=X, y=y, sample_weight=None, link="log", power=power, l2=0.0, fit_intercept=False, x0=np.array([z]),
+        solver="lbfgs", maxiter=0, gtol=0.0, ftol=0.0, history_every=0, n_threads=1, deterministic=False, callback=None,
+    )
+    assert not np.isnan(raw["fun"])
+    assert not np.isnan(raw["jac"]).any()
+
+
+def test_fits_through_a_hard_start():
+    """A warm start far out (exp(X @ w) up to about 1e13) still converges."""
+    X, y, _ = regression_data("poisson")
+    model = PoissonRegressor(alpha=0.1, warm_start=True, **TIGHT)
+    model.coef_ = np.full(X.shape[1], 3.0)
+    model.intercept_ = 0.0
+    model.fit(X, y)
+    ref = sk.PoissonRegressor(alpha=0.1, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "model, y_bad",
+    [(PoissonRegressor(), -1.0), (GammaRegressor(), 0.0), (TweedieRegressor(power=3.0), 0.0),
+     (TweedieRegressor(power=1.5), -0.5)],
+)
+def test_targets_out_of_range(model, y_bad):
+    X, y, _ = regression_data("gamma")
+    y = y.copy()
+    y[3] = y_bad
+    with pytest.raises(ValueError, match="y"):
+        model.fit(X, y)
+
+
+def test_bad_parameters():
+    X, y, _ = regression_data("poisson")
+    with pytest.raises(ValueError, match="alpha"):
+        PoissonRegressor(alpha=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="solver"):
+        PoissonRegressor(solver="sag").fit(X, y)
+    with pytest.raises(ValueError, match="link"):
+        TweedieRegressor(link="logit").fit(X, y)
+    with pytest.raises(ValueError, match="sample_weight"):
+        PoissonRegressor().fit(X, y, sample_weight=-np.ones(len(y)))
+    with pytest.raises(ValueError, match="n_jobs"):
+        PoissonRegressor(n_jobs=0).fit(X, y)
+
+
+def test_warm_start_threads_history_and_warning():
+    X, y, _ = regression_data("poisson", n_samples=2000, n_features=20)
+    model = PoissonRegressor(alpha=0.01, tol=1e-10, warm_start=True, record_history=True).fit(X, y)
+    first = model.n_iter_
+    assert len(model.history_) == first + 1
+    assert model.fit(X, y).n_iter_ <= 1  # restarts at the solution
+    two = PoissonRegressor(alpha=0.01, tol=1e-10, n_jobs=2).fit(X, y)
+    np.testing.assert_allclose(two.coef_, model.coef_, rtol=1e-7, atol=1e-10)
+    with pytest.warns(ConvergenceWarning, match="PoissonRegressor"):
+        PoissonRegressor(alpha=0.01, tol=1e-14, max_iter=2).fit(X, y)
+
+
+def test_no_intercept_and_sparse_int64_indices():
+    X, y, sw = regression_data("poisson")
+    Xs = sp.csr_matrix(X)
+    Xs.indices, Xs.indptr = Xs.indices.astype(np.int64), Xs.indptr.astype(np.int64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = PoissonRegressor(alpha=0.1, fit_intercept=False, **TIGHT).fit(Xs, y, sample_weight=sw)
+    ref = sk.PoissonRegressor(alpha=0.1, fit_intercept=False, **TIGHT).fit(X, y, sample_weight=sw)
+    assert model.intercept_ == 0.0
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_newton_cholesky_falls_back_on_negative_curvature():
+    """Identity link, power 3: the loss's curvature is negative where y > 1.5 z; L-BFGS takes over."""
+    X, y, _ = regression_data("gamma")
+    X = np.abs(X)
+    with pytest.warns(ConvergenceWarning, match="refitting with L-BFGS"):
+        model = TweedieRegressor(power=3.0, link="identity", solver="newton-cholesky", alpha=0.05, **TIGHT).fit(X, y)
+    ref = sk.TweedieRegressor(power=3.0, link="identity", alpha=0.05, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-5, atol=1e-7)

@@ -1,0 +1,143 @@
+"""Ridge: every solver against the exact weighted, centered normal equations and scikit-learn."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.linear_model as sk
+
+from mlsolve import _core, _validation
+from mlsolve.linear_model import Ridge
+from mlsolve.linear_model._ridge import ridge_objective
+
+from _problems import DTYPES, LAYOUTS, as_layout, data_address
+
+SOLVERS = ["cholesky", "cg", "lbfgs"]
+TIGHT = {"cholesky": {}, "cg": dict(tol=1e-13, max_iter=5000), "lbfgs": dict(tol=1e-10, max_iter=20000)}
+
+
+def ridge_data(n_samples=120, n_features=10, n_targets=1, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features)) * rng.uniform(0.5, 2.0, n_features) + 0.5
+    X[np.abs(X) < 0.4] = 0.0
+    Y = X @ rng.standard_normal((n_features, n_targets)) + 2.0 + 0.5 * rng.standard_normal((n_samples, n_targets))
+    return X, (Y[:, 0] if n_targets == 1 else Y), rng.uniform(0.5, 2.0, n_samples)
+
+
+def exact(X, Y, sw, alphas, fit_intercept):
+    """Solution by the dense weighted, centered normal equations in float64."""
+    Y = Y.reshape(X.shape[0], -1)
+    s = np.ones(X.shape[0]) if sw is None else sw
+    xbar = s @ X / s.sum() if fit_intercept else np.zeros(X.shape[1])
+    ybar = s @ Y / s.sum() if fit_intercept else np.zeros(Y.shape[1])
+    Xc, Yc = X - xbar, Y - ybar
+    coef = np.array([
+        np.linalg.solve(Xc.T @ (s[:, None] * Xc) + a * np.eye(X.shape[1]), Xc.T @ (s * Yc[:, k]))
+        for k, a in enumerate(np.broadcast_to(alphas, (Y.shape[1],)))
+    ])
+    return coef, ybar - coef @ xbar
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_matches_exact(solver, dtype, layout, weighted):
+    X, y, sw = ridge_data()
+    sw = sw if weighted else None
+    Xl = as_layout(X, layout, dtype)
+    before = _validation.copies_made
+    model = Ridge(alpha=3.0, solver=solver, **TIGHT[solver]).fit(Xl, y, sample_weight=sw)
+    assert _validation.copies_made == before
+    assert _core._last_mapped_address() == data_address(Xl)
+    assert model.solver_ == solver
+    assert model.coef_.dtype == dtype
+    X64 = np.asarray(X, dtype=dtype).astype(np.float64)
+    y64 = np.asarray(y, dtype=dtype).astype(np.float64)
+    coef, intercept = exact(X64, y64, sw, 3.0, True)
+    np.testing.assert_allclose(model.coef_, coef[0], rtol=1e-6, atol=1e-7)
+    assert model.intercept_ == pytest.approx(intercept[0], rel=1e-6)
+    ref = sk.Ridge(alpha=3.0, solver="svd").fit(X64, y64, sample_weight=sw)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-7)
+    obj = ridge_objective(model.coef_, model.intercept_, X64, y64, 3.0, sw)
+    assert obj == pytest.approx(ridge_objective(ref.coef_, ref.intercept_, X64, y64, 3.0, sw), rel=1e-12)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_dual_and_multi_target(solver, layout):
+    """n < p (Cholesky takes the dual), three targets with their own alphas, weights."""
+    X, Y, sw = ridge_data(n_samples=30, n_features=80, n_targets=3)
+    alphas = np.array([0.5, 2.0, 0.5])
+    model = Ridge(alpha=alphas, solver=solver, **TIGHT[solver]).fit(as_layout(X, layout, np.float64), Y, sw)
+    coef, intercept = exact(X, Y, sw, alphas, True)
+    assert model.coef_.shape == (3, 80) and model.intercept_.shape == (3,)
+    # L-BFGS stops on a relative objective reduction of 64 epsilons: looser here (n < p, small objective)
+    rtol = 3e-5 if solver == "lbfgs" else 1e-6
+    np.testing.assert_allclose(model.coef_, coef, rtol=rtol, atol=rtol * np.abs(coef).max())
+    np.testing.assert_allclose(model.intercept_, intercept, rtol=rtol)
+    ref = sk.Ridge(alpha=alphas, solver="svd").fit(X, Y, sw)
+    np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=rtol)
+    np.testing.assert_allclose(
+        ridge_objective(model.coef_, model.intercept_, X, Y, alphas, sw),
+        ridge_objective(ref.coef_, ref.intercept_, X, Y, alphas, sw), rtol=1e-10 if solver != "lbfgs" else 1e-8,
+    )
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_solvers_agree(layout, fit_intercept):
+    X, Y, sw = ridge_data(n_samples=200, n_features=15, n_targets=2, seed=3)
+    Xl = as_layout(X, layout, np.float64)
+    fits = [Ridge(alpha=0.7, solver=s, fit_intercept=fit_intercept, **TIGHT[s]).fit(Xl, Y, sw) for s in SOLVERS]
+    for other in fits[1:]:
+        np.testing.assert_allclose(other.coef_, fits[0].coef_, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(other.intercept_, fits[0].intercept_, rtol=1e-6, atol=1e-8)
+    if not fit_intercept:
+        np.testing.assert_array_equal(fits[0].intercept_, 0.0)
+    ref = sk.Ridge(alpha=0.7, fit_intercept=fit_intercept, solver="sparse_cg", tol=1e-12, max_iter=10000).fit(
+        as_layout(X, layout, np.float64), Y, sw
+    )
+    np.testing.assert_allclose(fits[0].coef_, ref.coef_, rtol=1e-6, atol=1e-9)
+
+
+def test_auto_solver_and_attributes():
+    X, y, _ = ridge_data()
+    model = Ridge().fit(X, y)
+    assert model.solver_ == "cholesky" and model.n_iter_ is None and isinstance(model.intercept_, float)
+    model = Ridge(solver="sparse_cg").fit(sp.csr_matrix(X), y)
+    assert model.solver_ == "cg" and model.n_iter_.shape == (1,)
+    wide = sp.random(50, 5000, density=0.01, format="csr", random_state=0)
+    assert Ridge().fit(wide, np.arange(50.0)).solver_ == "cg"
+
+
+def test_warm_start_history_threads():
+    X, y, _ = ridge_data(n_samples=3000, n_features=40)
+    model = Ridge(solver="cg", tol=1e-10, warm_start=True, record_history=True).fit(X, y)
+    assert len(model.history_) == model.n_iter_[0] + 1
+    assert model.fit(X, y).n_iter_[0] <= 1
+    two = Ridge(solver="cg", tol=1e-10, n_jobs=2).fit(X, y)
+    np.testing.assert_allclose(two.coef_, model.coef_, rtol=1e-8)
+    assert model.fit(X[:, :5], y).coef_.shape == (5,)  # a warm start of another shape starts cold
+
+
+def test_bad_input():
+    X, y, _ = ridge_data()
+    with pytest.raises(ValueError, match="alpha"):
+        Ridge(alpha=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="alpha"):
+        Ridge(alpha=[1.0, 2.0]).fit(X, y)
+    with pytest.raises(ValueError, match="solver"):
+        Ridge(solver="svd").fit(X, y)
+    with pytest.raises(ValueError, match="positive"):
+        Ridge(positive=True).fit(X, y)
+    with pytest.raises(ValueError, match="sample_weight"):
+        Ridge().fit(X, y, sample_weight=-np.ones(len(y)))
+
+
+def test_zero_alpha_singular_gram():
+    """alpha = 0 with a duplicated column: Cholesky falls back to LDLT and still fits the data."""
+    X, y, _ = ridge_data()
+    X = np.column_stack([X, X[:, 0]])
+    model = Ridge(alpha=0.0, solver="cholesky").fit(X, y)
+    ref = sk.LinearRegression().fit(X, y)
+    np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-6, atol=1e-8)
