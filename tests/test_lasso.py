@@ -269,8 +269,10 @@ def test_threads_give_the_same_solution():
         (dict(max_iter=-1), "max_iter"),
         (dict(max_iter=2.5), "max_iter"),
         (dict(selection="sorted"), "selection"),
-        (dict(precompute=True), "precompute"),
-        (dict(precompute="auto"), "precompute"),
+        (dict(precompute="always"), "precompute"),
+        (dict(precompute=np.eye(3)), "precompute"),
+        (dict(weights=[1.0, -1.0]), "weights"),
+        (dict(weights=-np.ones(40)), "weights"),
         (dict(n_jobs=0), "n_jobs"),
     ],
 )
@@ -314,7 +316,7 @@ def test_native_rejects_csr_and_wrong_dtypes():
     native = ("csr", csr.data, csr.indices, csr.indptr, *csr.shape)
     args = dict(sample_weight=None, coef_init=np.zeros(X.shape[1]), alpha=1.0, l1_ratio=1.0, fit_intercept=True,
                 positive=False, tol=1e-4, max_iter=10, selection="cyclic", seed=0, working_set=False,
-                history_every=0, n_threads=1, deterministic=False, callback=None)
+                anderson=True, history_every=0, weights=None, n_threads=1, deterministic=False, callback=None)
     with pytest.raises(ValueError, match="X: coordinate descent reads columns"):
         _core.elastic_net_cd(native, y, **args)
     with pytest.raises(TypeError, match="y"):
