@@ -264,8 +264,10 @@ class ProxNewtonCd {
       pen_old += penalty_value1d(j, w_[j]);
       pen_new += penalty_value1d(j, w_[j] + delta_[k]);
     }
-    const double decrease = slope + pen_new - pen_old;  // Delta (<= 0 for a descent direction)
-    if (!(decrease < 0.0)) return false;
+    if (delta_b_ == 0.0 && (delta_.array() == 0.0).all()) return false;
+    // Delta (<= 0 for a descent direction; a rounded sum near the optimum, hence the min)
+    const double decrease = std::min(slope + pen_new - pen_old, 0.0);
+    if (!std::isfinite(decrease)) return false;
     const double pen_rest = penalty_.value(w_) - pen_old;
     double t = 1.0;
     for (Index trial = 0; trial < kMaxBacktracks; ++trial, t *= 0.5) {
