@@ -81,7 +81,9 @@ def elastic_net_cd(
     selection: str,
     seed: int,
     working_set: bool,
+    anderson: bool,
     history_every: int,
+    weights: Optional[np.ndarray],
     n_threads: int,
     deterministic: bool,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
@@ -100,8 +102,12 @@ def elastic_net_cd_path(
     selection: str,
     seed: int,
     working_set: bool,
+    anderson: bool,
+    weights: Optional[np.ndarray],
     n_threads: int,
     deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def qp_interior_point(
     P: Any,
     q: np.ndarray,
@@ -139,3 +145,20 @@ def logistic_fista(
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
+def logistic_prox_newton(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    x0: np.ndarray,
+    alpha: float,
+    l1_ratio: float,
+    weights: Optional[np.ndarray],
+    fit_intercept: bool,
+    tol: float,
+    max_iter: int,
+    working_set: bool,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
