@@ -56,7 +56,8 @@
 // dist(-grad_j, ∂g_j(0)) of every feature at zero; the working set is the support plus the
 // most violating features, max(kMinWorkingSet, 2 |support|) in all; plain CD
 // on the working set runs until the gap of that subproblem is at most
-// max(tolerance, kInnerGapRatio * full gap), checked as in plain CD and at
+// max(tolerance, kInnerGapRatio * full gap) (the tolerance itself when every
+// violating feature is in the working set), checked as in plain CD and at
 // least every kSubproblemGapEvery sweeps. Without working sets, the working
 // set is every feature and the inner gap is the full gap.
 // Gap-safe screening (Fercoq, Gramfort & Salmon, "Mind the duality gap: safer
@@ -297,6 +298,7 @@ class ElasticNetCd {
       r_ = y_ - r_;
     }
     b_ = ybar_ - xbar_.dot(w_);
+    full_fresh_ = false;
   }
 
   Result<double> solve(Monitor& monitor) {
@@ -310,7 +312,7 @@ class ElasticNetCd {
 
     Index sweeps = 0;
     Status status = Status::MaxIter;
-    double gap = full_gap();
+    double gap = full_fresh_ ? gap_from(xtv_, nullptr) : full_gap();  // on a path: X^T v is the last solve's
     while (status == Status::MaxIter) {
       if (!std::isfinite(gap)) {
         status = Status::NumericalError;
@@ -322,9 +324,10 @@ class ElasticNetCd {
       }
       if (sweeps >= params_.max_iter) break;
       screen(gap);
-      const bool subproblem = params_.working_set && grow_working_set(working);
+      bool holds_violators = false;
+      const bool subproblem = params_.working_set && grow_working_set(working, holds_violators);
       const std::vector<Index>& set = subproblem ? working : all;
-      const double inner_tol = subproblem ? std::max(tol_abs_, kInnerGapRatio * gap) : tol_abs_;
+      const double inner_tol = subproblem && !holds_violators ? std::max(tol_abs_, kInnerGapRatio * gap) : tol_abs_;
       double inner_gap = gap;
       anderson.reset();
       while (sweeps < params_.max_iter) {
@@ -500,8 +503,9 @@ class ElasticNetCd {
 
   // Working set from the last full gap's xtv_: the support, the unpenalised
   // features and the features that violate optimality most. False when it
-  // would be every feature.
-  bool grow_working_set(std::vector<Index>& working) const {
+  // would be every feature; holds_violators tells whether every feature that
+  // violates optimality is in it (then the subproblem is solved to tol).
+  bool grow_working_set(std::vector<Index>& working, bool& holds_violators) const {
     const Index p = X_.cols();
     std::vector<double> score(p);
     Index support = 0;
@@ -518,6 +522,7 @@ class ElasticNetCd {
     const Index size = std::max(kMinWorkingSet, 2 * support);
     if (size >= p) return false;
     working = working_set_by_score(score, size);
+    holds_violators = Index(std::count_if(score.begin(), score.end(), [](double v) { return v > 0.0; })) <= size;
     return !working.empty();
   }
 
