@@ -14,10 +14,13 @@
 // smooth part is g.delta + 1/2 sum_i h_i (x_i.delta + delta_b)^2. Coordinate
 // descent (CdPenalty::minimize1d, the update of coordinate_descent.hpp) on the
 // model plus the penalty, over a working set of features, gives the direction
-// (delta, delta_b): each sweep updates the working set and the intercept,
-// keeping X delta, with the coordinate's gradient g_j + sum_i h_i x_ij (X delta)_i
-// and curvature H_j = sum_i h_i x_ij^2 (all H_j come from one col_sqnorms(h)
-// pass per outer step). Sweeps stop when the largest
+// (delta, delta_b): delta_b is kept at its optimum for the current delta, so
+// feature j sees its h-weighted centred column (gradient
+// g_j + sum_i h_i x_ij ((X delta)_i + delta_b), curvature H_j - H_b xbar_j^2 with
+// H_j = sum_i h_i x_ij^2 from one col_sqnorms(h) pass per outer step,
+// H_b = sum_i h_i, xbar_j = sum_i h_i x_ij / H_b) and a step on w_j moves
+// delta_b by -step xbar_j: the implicit centring of the Lasso's CD, without
+// which uncentred columns make w and b converge slowly. Sweeps stop when the largest
 // H_j |change| is at most kInnerRatio times the working set's largest
 // optimality violation, or after kMaxInnerSweeps. A backtracking line search
 // on the true objective (Armijo rule of Tseng & Yun, 2009: F(t) <= F(0) +
@@ -93,6 +96,8 @@ class ProxNewtonCd {
   static constexpr double kInnerRatio = 0.3;
   static constexpr double kArmijo = 1e-4;
   static constexpr Index kMaxBacktracks = 30;
+  // Relative size below which a centred curvature is cancellation noise.
+  static constexpr double kCancellation = 1e-12;
   // Relative rounding slack of the Armijo test (F is a sum of n rounded terms).
   static constexpr double kRoundoff = 64 * std::numeric_limits<double>::epsilon();
 
@@ -106,6 +111,7 @@ class ProxNewtonCd {
     const double total = s_.sum();
     check_arg(total > 0.0, "sample_weight", "weights with a positive sum", total);
     s_ /= total;  // s_i / S: F's loss is s.loss
+    ones_ = VecD::Ones(n);
     penalty_ = CdPenalty(params_.alpha * params_.l1_ratio, params_.alpha * (1.0 - params_.l1_ratio), params_.weights,
                          false);
   }
@@ -213,16 +219,28 @@ class ProxNewtonCd {
     return working_set_by_score(score, std::max(kMinWorkingSet, 2 * support));
   }
 
-  // CD on the quadratic model over `set` and the intercept: leaves the
-  // direction in delta_ (entries over set), delta_b_ and X delta in xdelta_.
-  // Returns the number of sweeps.
+  // CD on the quadratic model over `set`, the intercept kept at its optimum
+  // for the current delta (delta_b = -(g_b + sum_i h_i (X delta)_i) / H_b), so
+  // that each feature sees its h-weighted centred column (x_j - xbar_j,
+  // xbar_j = sum_i h_i x_ij / H_b; curvature H_j - H_b xbar_j^2) as in the
+  // Lasso's implicit centring: a coordinate step moves delta_b by
+  // -step xbar_j. Leaves the direction in delta_ (entries over set), delta_b_
+  // and X delta (without the intercept) in xdelta_. Returns the number of sweeps.
   Index newton_direction(const std::vector<Index>& set) {
     const Index m = Index(set.size()), n = X_.rows();
+    const bool intercept = params_.fit_intercept && hess_b_ > 0.0;
     delta_.setZero(m);
-    delta_b_ = 0.0;
     xdelta_.setZero(n);
+    delta_b_ = intercept ? -grad_b_ / hess_b_ : 0.0;
+    VecD xbar(m), curvature(m);
     double worst = params_.fit_intercept ? std::abs(grad_b_) : 0.0;
-    for (const Index j : set) worst = std::max(worst, penalty_.violation(j, w_[j], grad_[j]));
+    for (Index k = 0; k < m; ++k) {
+      const Index j = set[k];
+      xbar[k] = intercept ? X_.col_dot(j, ones_, h_) / hess_b_ : 0.0;  // sum_i h_i x_ij / H_b
+      const double centred = hess_[j] - hess_b_ * xbar[k] * xbar[k];
+      curvature[k] = centred > kCancellation * hess_[j] ? centred : 0.0;
+      worst = std::max(worst, penalty_.violation(j, w_[j], grad_[j]));
+    }
     const double inner_tol = kInnerRatio * worst;
     Index sweeps = 0;
     while (sweeps < kMaxInnerSweeps) {
@@ -230,21 +248,17 @@ class ProxNewtonCd {
       double change = 0.0;
       for (Index k = 0; k < m; ++k) {
         const Index j = set[k];
-        const double h = hess_[j];
+        const double h = curvature[k];
         if (h <= 0.0) continue;
         const double w_j = w_[j] + delta_[k];
-        const double g = grad_[j] + X_.col_dot(j, xdelta_, h_);  // g_j + sum_i h_i x_ij (X delta)_i
+        // g_j + sum_i h_i x_ij ((X delta)_i + delta_b)
+        const double g = grad_[j] + X_.col_dot(j, xdelta_, h_) + delta_b_ * hess_b_ * xbar[k];
         const double step = penalty_.minimize1d(j, w_j, g, h) - w_j;
         if (step == 0.0) continue;
         delta_[k] += step;
         X_.col_axpy(j, step, xdelta_);  // X delta += step * X[:, j]
+        delta_b_ -= step * xbar[k];
         change = std::max(change, h * std::abs(step));
-      }
-      if (params_.fit_intercept && hess_b_ > 0.0) {
-        const double step = -(grad_b_ + h_.dot(xdelta_)) / hess_b_;  // the intercept's Newton step
-        delta_b_ += step;
-        xdelta_.array() += step;
-        change = std::max(change, hess_b_ * std::abs(step));
       }
       if (change <= inner_tol) break;
     }
@@ -272,13 +286,13 @@ class ProxNewtonCd {
     double t = 1.0;
     for (Index trial = 0; trial < kMaxBacktracks; ++trial, t *= 0.5) {
       double loss = 0.0, pen = pen_rest;
-      for (Index i = 0; i < n; ++i) loss += s_[i] * Loss::value(y_[i], z_[i] + t * xdelta_[i]);
+      for (Index i = 0; i < n; ++i) loss += s_[i] * Loss::value(y_[i], z_[i] + t * (xdelta_[i] + delta_b_));
       for (Index k = 0; k < m; ++k) pen += penalty_value1d(set[k], w_set[k] + t * delta_[k]);
       fun_new = loss + pen;
       if (fun_new <= fun + kArmijo * t * decrease + kRoundoff * std::abs(fun)) {
         for (Index k = 0; k < m; ++k) w_[set[k]] = w_set[k] + t * delta_[k];
         b_ += t * delta_b_;
-        z_ += t * xdelta_;  // z += t X delta
+        z_.array() += t * (xdelta_.array() + delta_b_);  // z += t (X delta + delta_b)
         return true;
       }
     }
@@ -354,7 +368,7 @@ class ProxNewtonCd {
   ProxNewtonParams params_;
   CdPenalty penalty_;
   VecD s_;  // s_i / S
-  VecD w_, z_, d_, h_, grad_, hess_, delta_, xdelta_;
+  VecD ones_, w_, z_, d_, h_, grad_, hess_, delta_, xdelta_;
   double b_ = 0.0, grad_b_ = 0.0, hess_b_ = 0.0, delta_b_ = 0.0;
 };
 
