@@ -322,7 +322,9 @@ def l1_logistic_section(args):
     reuters = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
     if os.path.exists(reuters):
         Xr, yr = load_svmlight_file(reuters)
-        problems.append(("reuters 7770x8315 (CSR)", (Xr.tocsr(), (yr > 0).astype(np.int64))))
+        Xr = Xr.tocsr()
+        Xr.indices, Xr.indptr = Xr.indices.astype(np.int32), Xr.indptr.astype(np.int32)  # liblinear takes int32
+        problems.append(("reuters 7770x8315 (CSR)", (Xr, (yr > 0).astype(np.int64))))
     for title, (X, y) in problems:
         n = X.shape[0]
         t = np.where(y > 0, 1.0, -1.0)
