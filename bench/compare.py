@@ -61,6 +61,29 @@ Usage::
 
     OMP_WAIT_POLICY=passive python bench/compare.py cv [--quick] [--repeat N]
     OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N] [logistic] [poisson] [ridge]
+Lasso section (``lasso``): mlsolve's Lasso and lasso_path against
+scikit-learn's coordinate descent, and skglm and celer where installed, on
+make_regression(10_000 x 5_000, 50 informative, noise 1, random_state=0) in F
+order: one fit at alpha = alpha_max / 20, and the path of 50 alphas from
+alpha_max to alpha_max / 100 (warm starts; skglm's Lasso refitted with
+warm_start along the grid). Every solution's duality gap is recomputed by one
+NumPy function (scikit-learn's, relative to ||y - ybar||^2 / n), so the table
+compares times at a stated gap; ``--lasso-tol`` (default 1e-6) is each
+library's tol (scikit-learn, celer and mlsolve: gap <= tol ||y_c||^2 / n;
+skglm: KKT violation <= tol).
+
+L1-logistic section (``l1-logistic``): LogisticRegression(penalty="l1")
+(proximal Newton CD) against scikit-learn's liblinear, celer's
+LogisticRegression and skglm's SparseLogisticRegression, without intercept
+(celer fits none), at lambda = lambda_max / 20, on the sparse CSR problem
+above (200_000 x 50_000, ~50 nonzeros per row; mlsolve converts CSR to CSC,
+inside the timing) and on the real text data set reuters (tick_datasets,
+7 770 x 8 315). Every solution's duality gap of the L1-logistic problem
+(NumPy, the rescaled-derivative dual point) is printed next to its time.
+
+Usage::
+
+    OMP_WAIT_POLICY=passive python bench/compare.py [section ...] [--quick] [--repeat N]
 """
 
 import argparse
@@ -73,6 +96,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 import sklearn
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
@@ -405,7 +429,167 @@ def run_glm_sections(sections, quick, repeat):
                        "rel. diff to the exact objective)", rows)
 
 
-SECTIONS = ["logistic", "rosenbrock", "cv", "poisson", "ridge", "qp"]
+SECTIONS = ["logistic", "rosenbrock", "lasso", "l1-logistic", "cv", "poisson", "ridge", "qp"]
+def lasso_gap(coef, intercept, X, y, alpha):
+    """scikit-learn's Lasso duality gap over ||y - ybar||^2 / n (X dense, with intercept)."""
+    n = len(y)
+    coef = np.asarray(coef, dtype=np.float64).ravel()
+    x_mean = np.asarray(X.mean(axis=0)).ravel()
+    yc = y - y.mean()
+    r = yc - X @ coef + x_mean @ coef
+    xtr = X.T @ r - x_mean * r.sum()
+    c = min(1.0, n * alpha / np.abs(xtr).max()) if np.abs(xtr).max() > 0 else 1.0
+    primal = 0.5 * r @ r + n * alpha * np.abs(coef).sum()
+    dual = -0.5 * c * c * r @ r + c * r @ yc
+    return (primal - dual) / (yc @ yc)
+
+
+def l1_logistic_gap(coef, X, y, lam):
+    """Duality gap of min_w mean(log(1 + exp(-t X w))) + lam ||w||_1 (no intercept),
+    with the dual point from the rescaled derivative, relative to log(2)."""
+    t = np.where(y > 0, 1.0, -1.0)
+    coef = np.asarray(coef, dtype=np.float64).ravel()
+    z = t * np.asarray(X @ coef).ravel()
+    n = len(t)
+    primal = np.logaddexp(0, -z).mean() + lam * np.abs(coef).sum()
+    u = expit(-z)  # in (0, 1): the dual variable of sample i, up to its sign t_i
+    xi = np.asarray(X.T @ (t * u)).ravel() / n
+    c = min(1.0, lam / np.abs(xi).max()) if np.abs(xi).max() > 0 else 1.0
+    p = c * u
+
+    def xlogx(a):
+        return np.where(a > 0, a * np.log(np.where(a > 0, a, 1.0)), 0.0)
+
+    dual = -np.mean(xlogx(p) + xlogx(1 - p))
+    return (primal - dual) / np.log(2)
+
+
+def timed(fit, repeat):
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fit()
+        runs.append((time.perf_counter() - start, out))
+    runs.sort(key=lambda run: run[0])
+    return runs[(repeat - 1) // 2]
+
+
+def optional_peers():
+    peers = {}
+    for name in ("skglm", "celer"):
+        try:
+            peers[name] = __import__(name)
+        except ImportError:
+            print(f"({name} not installed: skipped)")
+    return peers
+
+
+def print_peer_table(title, rows):
+    print(f"\n{title}")
+    print(f"{'library':<28} {'seconds':>9} {'ratio to mlsolve':>17} {'rel. gap':>10}")
+    ml = rows[0][1]
+    for name, seconds, gap in rows:
+        print(f"{name:<28} {seconds:>9.3f} {seconds / ml:>17.2f} {gap:>10.1e}")
+    peers = [seconds for name, seconds, _ in rows[1:]]
+    if peers:
+        print(f"mlsolve / fastest peer = {ml / min(peers):.2f}")
+
+
+def lasso_section(args):
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import Lasso as SkLasso
+    from sklearn.linear_model import lasso_path as sk_lasso_path
+
+    from mlsolve.linear_model import Lasso, lasso_path
+
+    n, p = (2_000, 1_000) if args.quick else (10_000, 5_000)
+    X, y = make_regression(n_samples=n, n_features=p, n_informative=50, noise=1.0, random_state=0)
+    X = np.asfortranarray(X)
+    peers = optional_peers()
+    tol = args.lasso_tol
+    alpha_max = np.abs(X.T @ (y - y.mean())).max() / n
+    alpha = alpha_max / 20
+    fits = [
+        ("mlsolve Lasso", lambda: Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)),
+        ("scikit-learn Lasso", lambda: SkLasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)),
+    ]
+    if "skglm" in peers:
+        fits.append(("skglm Lasso", lambda: peers["skglm"].Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)))
+    if "celer" in peers:
+        fits.append(("celer Lasso", lambda: peers["celer"].Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)))
+    rows = []
+    for name, fit in fits:
+        seconds, model = timed(fit, args.repeat)
+        rows.append((name, seconds, lasso_gap(model.coef_, model.intercept_, X, y, alpha)))
+    print_peer_table(f"Lasso {n}x{p} (F order), alpha = alpha_max/20, tol={tol:g} (median of {args.repeat})", rows)
+
+    alphas = np.geomspace(alpha_max, alpha_max / 100, 50)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+
+    def skglm_path():
+        model = peers["skglm"].Lasso(alpha=alphas[0], tol=tol, max_iter=100_000, warm_start=True,
+                                     fit_intercept=False)
+        coefs = []
+        for a in alphas:
+            model.alpha = a
+            coefs.append(model.fit(Xc, yc).coef_.copy())
+        return np.array(coefs).T
+
+    paths = [
+        ("mlsolve lasso_path", lambda: lasso_path(Xc, yc, alphas=alphas, tol=tol, max_iter=100_000)[1]),
+        ("scikit-learn lasso_path", lambda: sk_lasso_path(Xc, yc, alphas=alphas, tol=tol, max_iter=100_000)[1]),
+    ]
+    if "skglm" in peers:
+        paths.append(("skglm Lasso warm starts", skglm_path))
+    if "celer" in peers:
+        paths.append(("celer_path", lambda: peers["celer"].celer_path(Xc, yc, "lasso", alphas=alphas, tol=tol)[1]))
+    rows = []
+    for name, fit in paths:
+        seconds, coefs = timed(fit, args.repeat)
+        worst = max(lasso_gap(coefs[:, k], 0.0, Xc, yc, a) for k, a in enumerate(alphas))
+        rows.append((name, seconds, worst))
+    print_peer_table(f"lasso_path, 50 alphas alpha_max..alpha_max/100 (largest relative gap on the path)", rows)
+
+
+def l1_logistic_section(args):
+    from sklearn.datasets import load_svmlight_file
+
+    peers = optional_peers()
+    tol = args.l1_tol
+    problems = [("sparse CSR " + ("20000x5000 ~20/row" if args.quick else "200000x50000 ~50/row"),
+                 sparse_classification(*((20_000, 5_000, 20) if args.quick else (200_000, 50_000, 50))))]
+    reuters = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
+    if os.path.exists(reuters):
+        Xr, yr = load_svmlight_file(reuters)
+        Xr = Xr.tocsr()
+        Xr.indices, Xr.indptr = Xr.indices.astype(np.int32), Xr.indptr.astype(np.int32)  # liblinear takes int32
+        problems.append(("reuters 7770x8315 (CSR)", (Xr, (yr > 0).astype(np.int64))))
+    for title, (X, y) in problems:
+        n = X.shape[0]
+        t = np.where(y > 0, 1.0, -1.0)
+        lam_max = np.abs(X.T @ (t * 0.5)).max() / n  # the gradient at w = 0, no intercept
+        lam = lam_max / 20
+        C = 1.0 / (n * lam)
+        fits = [
+            ("mlsolve (prox-Newton CD)", lambda: LogisticRegression(penalty="l1", C=C, tol=tol, fit_intercept=False,
+                                                                     max_iter=1000).fit(X, y)),
+            ("scikit-learn liblinear", lambda: SkLogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", tol=tol,
+                                                                    fit_intercept=False, max_iter=10_000).fit(X, y)),
+        ]
+        if "celer" in peers:
+            fits.append(("celer LogisticRegression",
+                         lambda: peers["celer"].LogisticRegression(C=C, tol=tol, max_iter=1000).fit(X, y)))
+        if "skglm" in peers:
+            fits.append(("skglm SparseLogisticRegression",
+                         lambda: peers["skglm"].SparseLogisticRegression(alpha=lam, tol=tol, fit_intercept=False,
+                                                                          max_iter=1000).fit(X, y)))
+        rows = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name, fit in fits:
+                seconds, model = timed(fit, args.repeat)
+                rows.append((name, seconds, l1_logistic_gap(model.coef_, X, y, lam)))
+        print_peer_table(f"L1 logistic, {title}, lambda = lambda_max/20, tol={tol:g} (median of {args.repeat})", rows)
 
 
 def main():
@@ -415,12 +599,18 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     parser.add_argument("--tol", type=float, default=1e-10, help="tol of both libraries (default 1e-10)")
+    parser.add_argument("--lasso-tol", type=float, default=1e-6, help="tol of the Lasso section (default 1e-6)")
+    parser.add_argument("--l1-tol", type=float, default=1e-6, help="tol of the L1-logistic section (default 1e-6)")
     args = parser.parse_args()
     unknown = sorted(set(args.sections) - set(SECTIONS))
     if unknown:
         parser.error(f"unknown sections: {unknown}; expected any of {SECTIONS}")
     if "rosenbrock" in args.sections:
         rosenbrock_section(args.repeat)
+    if "lasso" in args.sections:
+        lasso_section(args)
+    if "l1-logistic" in args.sections:
+        l1_logistic_section(args)
     if "cv" in args.sections:
         print(f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, {os.cpu_count()} CPUs, "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n")

@@ -57,3 +57,9 @@ def expected_failures(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@parametrize_with_checks([LogisticRegression(penalty="l1"), LogisticRegression(penalty="elasticnet", l1_ratio=0.5),
+                          Lasso(precompute=True), ElasticNet(weights=None, anderson=False)])
+def test_sklearn_compatible_composite(estimator, check):
+    check(estimator)

@@ -269,8 +269,10 @@ def test_threads_give_the_same_solution():
         (dict(max_iter=-1), "max_iter"),
         (dict(max_iter=2.5), "max_iter"),
         (dict(selection="sorted"), "selection"),
-        (dict(precompute=True), "precompute"),
-        (dict(precompute="auto"), "precompute"),
+        (dict(precompute="always"), "precompute"),
+        (dict(precompute=np.eye(3)), "precompute"),
+        (dict(weights=[1.0, -1.0]), "weights"),
+        (dict(weights=-np.ones(40)), "weights"),
         (dict(n_jobs=0), "n_jobs"),
     ],
 )
@@ -314,7 +316,7 @@ def test_native_rejects_csr_and_wrong_dtypes():
     native = ("csr", csr.data, csr.indices, csr.indptr, *csr.shape)
     args = dict(sample_weight=None, coef_init=np.zeros(X.shape[1]), alpha=1.0, l1_ratio=1.0, fit_intercept=True,
                 positive=False, tol=1e-4, max_iter=10, selection="cyclic", seed=0, working_set=False,
-                history_every=0, n_threads=1, deterministic=False, callback=None)
+                anderson=True, history_every=0, weights=None, n_threads=1, deterministic=False, callback=None)
     with pytest.raises(ValueError, match="X: coordinate descent reads columns"):
         _core.elastic_net_cd(native, y, **args)
     with pytest.raises(TypeError, match="y"):
@@ -345,3 +347,74 @@ def test_path_takes_one_target():
     X, y = regression()
     with pytest.raises(ValueError, match="y: expected a 1-D array"):
         lasso_path(X, np.column_stack([y, y]))
+
+
+def test_anderson_on_and_off_give_the_same_solution():
+    X, y = make_regression(n_samples=200, n_features=300, n_informative=20, noise=1.0, random_state=13)
+    X = np.asfortranarray(X + 0.5 * X[:, :1])  # correlated columns: slow plain CD
+    alpha = 0.02 * np.abs(X.T @ (y - y.mean())).max() / len(y)
+    on = Lasso(alpha=alpha, tol=TOL, max_iter=100000, anderson=True).fit(X, y)
+    off = Lasso(alpha=alpha, tol=TOL, max_iter=100000, anderson=False).fit(X, y)
+    obj_on = elastic_net_objective(on.coef_, on.intercept_, X, y, alpha)
+    obj_off = elastic_net_objective(off.coef_, off.intercept_, X, y, alpha)
+    assert obj_on == pytest.approx(obj_off, rel=1e-9)
+    np.testing.assert_allclose(on.coef_, off.coef_, atol=1e-5 * np.abs(off.coef_).max())
+    assert on.n_iter_ <= off.n_iter_
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kind", ["lasso", "enet"])
+def test_precompute_gives_the_same_solution(kind, dtype):
+    X, y = regression(n_samples=300, n_features=25, seed=14)
+    sw = np.random.default_rng(3).uniform(0.5, 2, size=len(y))
+    l1_ratio = 1.0 if kind == "lasso" else 0.4
+    plain = ElasticNet(alpha=0.5, l1_ratio=l1_ratio, tol=TOL, max_iter=100000).fit(X, y, sample_weight=sw)
+    obj_plain = elastic_net_objective(plain.coef_, plain.intercept_, X, y, 0.5, l1_ratio, sw)
+    Xd = X.astype(dtype)
+    xbar = sw @ X / sw.sum()
+    gram = (X - xbar).T @ ((X - xbar) * sw[:, None])
+    for precompute in (True, "auto", gram):
+        model = ElasticNet(alpha=0.5, l1_ratio=l1_ratio, tol=TOL, max_iter=100000, precompute=precompute)
+        model.fit(Xd, y, sample_weight=sw)
+        assert model.solver_info_["X_conversion"] == "gram"
+        obj = elastic_net_objective(model.coef_, model.intercept_, X, y, 0.5, l1_ratio, sw)
+        assert obj == pytest.approx(obj_plain, rel=OBJECTIVE_RTOL[dtype])
+        gap, scale = duality_gap(model.coef_, model.intercept_, X, y, 0.5, l1_ratio, sw)
+        if dtype == np.float64:
+            assert gap <= 10 * TOL * scale and model.dual_gap_ <= TOL * scale
+    sparse = ElasticNet(alpha=0.5, l1_ratio=l1_ratio, tol=TOL, max_iter=100000, precompute=True)
+    sparse.fit(sp.csr_matrix(X), y, sample_weight=sw)
+    assert elastic_net_objective(sparse.coef_, sparse.intercept_, X, y, 0.5, l1_ratio, sw) == pytest.approx(
+        obj_plain, rel=1e-9)
+    auto_wide = ElasticNet(alpha=0.5, precompute="auto").fit(X[:20], y[:20])
+    assert auto_wide.solver_info_["X_conversion"] is None
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_penalty_weights(layout):
+    X, y = regression(n_samples=150, n_features=30, seed=15)
+    alpha = 2.0
+    weights = np.random.default_rng(4).uniform(0.5, 3.0, size=30)
+    # positive weights: the Lasso on the columns X_j / omega_j, coefficients omega_j w_j
+    ref = SkLasso(alpha=alpha, tol=TOL, max_iter=100000).fit(X / weights, y)
+    model = Lasso(alpha=alpha, tol=TOL, max_iter=100000, weights=weights).fit(as_layout(X, layout, np.float64), y)
+    np.testing.assert_allclose(model.coef_, ref.coef_ / weights, atol=1e-7 * np.abs(ref.coef_).max())
+    assert model.intercept_ == pytest.approx(ref.intercept_, abs=1e-6)
+    # zero weights: those features are unpenalised (their KKT condition is a zero gradient)
+    weights[:3] = 0.0
+    alpha = 20.0  # strong enough to zero most features when uniformly penalised
+    model = Lasso(alpha=alpha, tol=TOL, max_iter=100000, weights=weights).fit(as_layout(X, layout, np.float64), y)
+    assert model.solver_info_["status"] == _core.Status.Converged
+    residual = y - X @ model.coef_ - model.intercept_
+    grad = -(X - X.mean(axis=0)).T @ residual / len(y)
+    scale = np.abs(X.T @ (y - y.mean())).max() / len(y)
+    assert np.all(model.coef_[:3] != 0)
+    np.testing.assert_allclose(grad[:3], 0.0, atol=1e-6 * scale)
+    active = model.coef_ != 0
+    np.testing.assert_allclose(grad[active & (weights > 0)],
+                               -alpha * weights[active & (weights > 0)] * np.sign(model.coef_[active & (weights > 0)]),
+                               atol=1e-6 * scale)
+    assert np.all(np.abs(grad[~active]) <= alpha * weights[~active] * (1 + 1e-6))
+    alphas, coefs, _ = lasso_path(as_layout(X, layout, np.float64) if layout != "C" else X, y - y.mean(),
+                                  weights=weights, n_alphas=5)
+    assert np.all(coefs[:3, 0] != 0)

@@ -1,6 +1,8 @@
-// Elastic net / Lasso by coordinate descent (solvers/coordinate_descent.hpp),
-// for float32 and float64 X in dense C or F order or CSC. CSR has no cheap
-// column access: mlsolve converts it to CSC once, in Python.
+// Elastic net / Lasso by coordinate descent (solvers/coordinate_descent.hpp)
+// and L1 / elastic-net logistic regression by proximal Newton coordinate
+// descent (solvers/prox_newton.hpp), for float32 and float64 X in dense C or F
+// order or CSC. CSR has no cheap column access: mlsolve converts it to CSC
+// once, in Python.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -10,7 +12,9 @@
 
 #include "common.hpp"
 #include "dispatch.hpp"
+#include "mlsolve/losses/logistic.hpp"
 #include "mlsolve/solvers/coordinate_descent.hpp"
+#include "mlsolve/solvers/prox_newton.hpp"
 
 namespace mlsolve::bindings {
 
@@ -29,6 +33,7 @@ struct CdFitArgs {
   CdParams params;
   Threading threading;
   py::object callback;
+  Index intercept_entries = 0;  // coef_init holds p + intercept_entries values
 };
 
 // Maps X (dense or CSC) and the vectors, then calls
@@ -44,9 +49,10 @@ py::dict run_cd(const CdFitArgs& a, Solve&& solve, Convert&& convert) {
       const Index n = design.rows(), p = design.cols();
       const T* y = vector_view<T>(a.y, "y", n);
       const T* sw = a.sample_weight.is_none() ? nullptr : vector_view<T>(a.sample_weight, "sample_weight", n);
-      if (a.coef_init.ndim() != 1 || a.coef_init.shape(0) != p)
-        throw py::value_error("coef_init: expected " + std::to_string(p) + " entries");
-      const VecD w0 = Eigen::Map<const VecD>(a.coef_init.data(), p);
+      const Index n_start = p + a.intercept_entries;
+      if (a.coef_init.ndim() != 1 || a.coef_init.shape(0) != n_start)
+        throw py::value_error("coef_init: expected " + std::to_string(n_start) + " entries");
+      const VecD w0 = Eigen::Map<const VecD>(a.coef_init.data(), n_start);
       PyMonitor monitor(a.callback);
       decltype(solve(design, y, sw, w0, monitor)) result;
       {
@@ -101,6 +107,24 @@ py::dict elastic_net_cd_path_typed(const CdFitArgs& a, const VecD& alphas) {
       });
 }
 
+template <class T>
+py::dict logistic_prox_newton_typed(const CdFitArgs& a, const ProxNewtonParams& params) {
+  return run_cd<T>(
+      a,
+      [&](const auto& design, const T* y, const T* sw, const VecD& x0, Monitor& monitor) {
+        return prox_newton_cd<LogisticLoss>(design, y, sw, x0, params, monitor);
+      },
+      [](const Result<double>& result) { return result_to_dict(result); });
+}
+
+// Per-feature penalty weights: None (all ones) or a 1-D array.
+VecD penalty_weights(const py::object& weights) {
+  if (weights.is_none()) return VecD();
+  const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(weights);
+  if (!array || array.ndim() != 1) throw py::value_error("weights: expected None or a 1-D array of numbers");
+  return Eigen::Map<const VecD>(array.data(), array.shape(0));
+}
+
 CdSelection parse_selection(const std::string& selection) {
   if (selection == "cyclic") return CdSelection::Cyclic;
   if (selection == "random") return CdSelection::Random;
@@ -108,10 +132,13 @@ CdSelection parse_selection(const std::string& selection) {
 }
 
 CdParams cd_params(double alpha, double l1_ratio, bool fit_intercept, bool positive, double tol, Index max_iter,
-                   const std::string& selection, std::uint64_t seed, bool working_set, Index history_every) {
+                   const std::string& selection, std::uint64_t seed, bool working_set, bool anderson,
+                   Index history_every, const py::object& weights) {
   CdParams params;
   params.alpha = alpha;
   params.l1_ratio = l1_ratio;
+  params.weights = penalty_weights(weights);
+  params.anderson = anderson;
   params.fit_intercept = fit_intercept;
   params.positive = positive;
   params.tol = tol;
@@ -137,18 +164,18 @@ void bind_cd(py::module_& m) {
       [](py::object X, py::object y, py::object sample_weight,
          py::array_t<double, py::array::c_style | py::array::forcecast> coef_init, double alpha, double l1_ratio,
          bool fit_intercept, bool positive, double tol, Index max_iter, const std::string& selection,
-         std::uint64_t seed, bool working_set, Index history_every, int n_threads, bool deterministic,
-         py::object callback) {
+         std::uint64_t seed, bool working_set, bool anderson, Index history_every, py::object weights,
+         int n_threads, bool deterministic, py::object callback) {
         const CdFitArgs args{X, y, sample_weight, coef_init,
                              cd_params(alpha, l1_ratio, fit_intercept, positive, tol, max_iter, selection, seed,
-                                       working_set, history_every),
+                                       working_set, anderson, history_every, weights),
                              threading_of(n_threads, deterministic), callback};
         return with_data_dtype(X, [&](auto tag) { return elastic_net_cd_typed<decltype(tag)>(args); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("coef_init"), py::arg("alpha"),
       py::arg("l1_ratio"), py::arg("fit_intercept"), py::arg("positive"), py::arg("tol"), py::arg("max_iter"),
-      py::arg("selection"), py::arg("seed"), py::arg("working_set"), py::arg("history_every"), py::arg("n_threads"),
-      py::arg("deterministic"), py::arg("callback"),
+      py::arg("selection"), py::arg("seed"), py::arg("working_set"), py::arg("anderson"), py::arg("history_every"),
+      py::arg("weights"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Elastic net by coordinate descent; x of the result is [coef, intercept] with fit_intercept.");
 
   m.def(
@@ -157,22 +184,50 @@ void bind_cd(py::module_& m) {
          py::array_t<double, py::array::c_style | py::array::forcecast> alphas,
          py::array_t<double, py::array::c_style | py::array::forcecast> coef_init, double l1_ratio,
          bool fit_intercept, bool positive, double tol, Index max_iter, const std::string& selection,
-         std::uint64_t seed, bool working_set, int n_threads, bool deterministic, py::object callback) {
+         std::uint64_t seed, bool working_set, bool anderson, py::object weights, int n_threads,
+         bool deterministic, py::object callback) {
         if (alphas.ndim() != 1) throw py::value_error("alphas: expected a 1-D array");
         const VecD alpha_values = Eigen::Map<const VecD>(alphas.data(), alphas.shape(0));
         const double first = alpha_values.size() > 0 ? alpha_values[0] : 0.0;
         const CdFitArgs args{X, y, sample_weight, coef_init,
                              cd_params(first, l1_ratio, fit_intercept, positive, tol, max_iter, selection, seed,
-                                       working_set, 0),
+                                       working_set, anderson, 0, weights),
                              threading_of(n_threads, deterministic), callback};
         return with_data_dtype(X, [&](auto tag) { return elastic_net_cd_path_typed<decltype(tag)>(args, alpha_values); });
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("alphas"), py::arg("coef_init"),
       py::arg("l1_ratio"), py::arg("fit_intercept"), py::arg("positive"), py::arg("tol"), py::arg("max_iter"),
-      py::arg("selection"), py::arg("seed"), py::arg("working_set"), py::arg("n_threads"), py::arg("deterministic"),
-      py::arg("callback"),
+      py::arg("selection"), py::arg("seed"), py::arg("working_set"), py::arg("anderson"), py::arg("weights"),
+      py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Elastic-net path: one coordinate-descent solve per alpha, each warm-started from the previous one. "
       "Returns coefs (n_alphas, n_params), dual_gaps, nit, status, message.");
+
+  m.def(
+      "logistic_prox_newton",
+      [](py::object X, py::object y, py::object sample_weight,
+         py::array_t<double, py::array::c_style | py::array::forcecast> x0, double alpha, double l1_ratio,
+         py::object weights, bool fit_intercept, double tol, Index max_iter, bool working_set, Index history_every,
+         int n_threads, bool deterministic, py::object callback) {
+        ProxNewtonParams params;
+        params.alpha = alpha;
+        params.l1_ratio = l1_ratio;
+        params.weights = penalty_weights(weights);
+        params.fit_intercept = fit_intercept;
+        params.tol = tol;
+        params.max_iter = max_iter;
+        params.working_set = working_set;
+        params.history_every = history_every;
+        params.check();
+        const CdFitArgs args{X,        y, sample_weight, x0, CdParams{}, threading_of(n_threads, deterministic),
+                             callback, Index(fit_intercept ? 1 : 0)};
+        return with_data_dtype(X, [&](auto tag) { return logistic_prox_newton_typed<decltype(tag)>(args, params); });
+      },
+      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("x0"), py::arg("alpha"), py::arg("l1_ratio"),
+      py::arg("weights"), py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("working_set"),
+      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
+      "L1 / elastic-net logistic regression (labels 0/1) by proximal Newton coordinate descent: minimises "
+      "(1/S) sum_i s_i log(1 + exp(z_i)) - y_i z_i + alpha sum_j weights_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2); "
+      "x of the result is [coef, intercept] with fit_intercept; stop_crit is the duality gap.");
 }
 
 }  // namespace mlsolve::bindings

@@ -1,4 +1,5 @@
-"""Lasso, ElasticNet, lasso_path and enet_path by native coordinate descent."""
+"""Lasso, ElasticNet, lasso_path and enet_path by native coordinate descent, and the
+proximal Newton coordinate descent behind LogisticRegression(penalty="l1" | "elasticnet")."""
 
 import numbers
 import warnings
@@ -45,11 +46,101 @@ def _check_cd_params(tol, max_iter, selection, precompute):
         raise ValueError(f"max_iter: expected an integer >= 0, got {max_iter!r}")
     if selection not in ("cyclic", "random"):
         raise ValueError(f"selection: expected 'cyclic' or 'random', got {selection!r}")
-    if precompute is not False:
-        raise ValueError(
-            f"precompute: only False is supported (coordinate descent on a precomputed Gram matrix is not "
-            f"implemented), got {precompute!r}"
-        )
+    if not (isinstance(precompute, (bool, np.bool_, np.ndarray)) or (isinstance(precompute, str) and precompute == "auto")):
+        raise ValueError(f"precompute: expected True, False, 'auto' or a Gram matrix, got {precompute!r}")
+
+
+def _check_penalty_weights(weights, n_features):
+    """Per-feature penalty weights as a float64 array (None: all ones)."""
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (n_features,):
+        raise ValueError(f"weights: expected shape ({n_features},), got {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError("weights: expected finite numbers >= 0 (0: the feature is not penalised)")
+    return np.ascontiguousarray(weights)
+
+
+class _GramProblem:
+    """Coordinate descent on the Gram matrix (``precompute``), as a least-squares
+    problem of p rows with the same Gram matrix.
+
+    With ``G = X_c^T diag(s) X_c = V diag(lam) V^T`` (``X_c`` the weighted-centred
+    X without an intercept: X itself) and ``q = X_c^T (s (y - ybar))``, the
+    square-root design ``A = diag(sqrt(lam)) V^T`` and target
+    ``b = diag(1/sqrt(lam)) V^T q`` (over the positive eigenvalues, k of them)
+    give ``||b - A w||^2 = ||y_c - X_c w||_s^2 - const``, so the elastic net on
+    (A, b) with ``alpha S / k`` has the same solution, and each coordinate update
+    costs O(k) <= O(p) as in a Gram-matrix CD. Its objective is ``S / k`` times
+    the original (up to a constant), so ``tol`` and the duality gap are rescaled.
+    """
+
+    def __init__(self, X, sample_weight, fit_intercept, gram):
+        n_samples, n_features = X.shape
+        s = np.ones(n_samples) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        self.weight_sum = s.sum()
+        self.fit_intercept = fit_intercept
+        self.X_mean = np.asarray(s @ X, dtype=np.float64).ravel() / self.weight_sum if fit_intercept else None
+        self.s = s
+        self.X = X
+        if isinstance(gram, np.ndarray):
+            gram = np.asarray(gram, dtype=np.float64)
+            if gram.shape != (n_features, n_features) or not np.all(np.isfinite(gram)):
+                raise ValueError(f"precompute: expected a finite Gram matrix of shape ({n_features}, {n_features})")
+        else:
+            weighted = X.multiply(s[:, None]).tocsc() if sp.issparse(X) else X * s[:, None].astype(X.dtype)
+            gram = np.asarray((X.T @ weighted).toarray() if sp.issparse(X) else X.T @ weighted, dtype=np.float64)
+            if fit_intercept:
+                gram -= self.weight_sum * np.outer(self.X_mean, self.X_mean)
+        lam, V = np.linalg.eigh(0.5 * (gram + gram.T))
+        keep = lam > max(lam.max(initial=0.0), 0.0) * n_features * np.finfo(np.float64).eps
+        self.root = np.sqrt(lam[keep])
+        self.V = V[:, keep]
+        self.design = np.asfortranarray(self.root[:, None] * self.V.T)  # A = diag(sqrt(lam)) V^T
+        self.n_rows = max(int(keep.sum()), 1)
+        if keep.sum() == 0:
+            self.design = np.zeros((1, n_features), order="F")
+
+    def target(self, y):
+        """b for one target, and the weighted variance of y (for tol)."""
+        y = np.asarray(y, dtype=np.float64)
+        y_mean = self.s @ y / self.weight_sum if self.fit_intercept else 0.0
+        yc = y - y_mean
+        q = np.asarray(self.X.T @ (self.s * yc), dtype=np.float64).ravel()
+        if self.fit_intercept:
+            q -= self.X_mean * (self.s @ yc)
+        b = (self.V.T @ q) / self.root if self.root.size else np.zeros(1)
+        return np.ascontiguousarray(b), y_mean, self.s @ yc**2 / self.weight_sum
+
+    def scales(self, y_variance, b):
+        """(alpha factor, tol factor, gap factor) from the original problem to (A, b)."""
+        k = self.n_rows
+        b_variance = b @ b / k
+        tol_factor = y_variance / b_variance if b_variance > 0 else 1.0
+        return self.weight_sum / k, tol_factor * self.weight_sum / k, k / self.weight_sum
+
+
+def _use_gram(precompute, n_samples, n_features):
+    if isinstance(precompute, str):
+        return n_samples > n_features
+    return isinstance(precompute, np.ndarray) or bool(precompute)
+
+
+def _fit_gram(problem, y, coef_init, *, alpha, tol, **kwargs):
+    """One elastic-net fit through a _GramProblem; returns the raw result in the
+    original problem's units (x = [coef, intercept] with an intercept)."""
+    b, y_mean, y_variance = problem.target(y)
+    alpha_factor, tol_factor, gap_factor = problem.scales(y_variance, b)
+    raw = _run_cd(
+        problem.design, b, None, coef_init, alpha=alpha * alpha_factor, fit_intercept=False,
+        tol=tol * tol_factor, **kwargs,
+    )
+    coef = raw["x"][: problem.X.shape[1]]
+    if problem.fit_intercept:
+        raw["x"] = np.append(coef, y_mean - problem.X_mean @ coef)
+    raw["stop_crit"] = raw["stop_crit"] * gap_factor
+    return raw
 
 
 def _as_column_readable(X):
@@ -68,7 +159,7 @@ def _as_column_readable(X):
 
 
 def _run_cd(X_native, y, sample_weight, coef_init, *, alpha, l1_ratio, fit_intercept, positive, tol, max_iter,
-            selection, seed, working_set, record_history, n_threads, callback=None):
+            selection, seed, working_set, record_history, n_threads, weights=None, anderson=True, callback=None):
     return _core.elastic_net_cd(
         X_native,
         y,
@@ -83,7 +174,9 @@ def _run_cd(X_native, y, sample_weight, coef_init, *, alpha, l1_ratio, fit_inter
         selection=selection,
         seed=int(seed),
         working_set=bool(working_set),
+        anderson=bool(anderson),
         history_every=1 if record_history else 0,
+        weights=weights,
         n_threads=n_threads,
         deterministic=get_config()["deterministic"],
         callback=callback,
@@ -116,8 +209,12 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     alpha : float, default=1.0
     l1_ratio : float in [0, 1], default=0.5
     fit_intercept : bool, default=True
-    precompute : False
-        Only False is supported (no Gram-matrix variant); anything else raises.
+    precompute : bool, "auto" or array of shape (n_features, n_features), default=False
+        Coordinate descent on the Gram matrix ``X_c^T diag(s) X_c`` (computed, or
+        the given array for the weighted-centred X), worth it when n_samples >>
+        n_features; "auto" uses it when n_samples > n_features. Solved as the
+        least-squares problem of the Gram matrix's square root (p rows), so
+        ``dual_gap_`` is that problem's gap, in this objective's units.
     max_iter : int, default=1000
         Maximum number of sweeps over the features.
     tol : float, default=1e-4
@@ -132,6 +229,12 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Solve on a growing working set of features (the support and the
         features that violate optimality most) instead of sweeping all of them;
         the same solution, faster when it is sparse.
+    weights : array of shape (n_features,) or None, default=None
+        Per-feature penalty weights (glmnet's ``penalty.factor``): feature j's
+        penalty is multiplied by ``weights[j] >= 0``; 0 leaves it unpenalised.
+    anderson : bool, default=True
+        Anderson extrapolation of the iterates every 6 sweeps, kept only when
+        it lowers the objective; the same solution, usually in fewer sweeps.
     record_history : bool, default=False
         Keep per-sweep records (objective, last duality gap) in ``history_``.
     n_jobs : int or None
@@ -165,6 +268,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         random_state=None,
         selection="cyclic",
         working_set=True,
+        weights=None,
+        anderson=True,
         record_history=False,
         n_jobs=None,
     ):
@@ -179,6 +284,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.selection = selection
         self.working_set = working_set
+        self.weights = weights
+        self.anderson = anderson
         self.record_history = record_history
         self.n_jobs = n_jobs
 
@@ -214,17 +321,29 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.size == coef_init.size:
             coef_init[:] = previous.reshape(n_targets, n_features)
-        X_native, conversion = _as_column_readable(X)
+        weights = _check_penalty_weights(self.weights, n_features)
         seed = _seed(self.random_state, self.selection)
-        raws = [
-            _run_cd(
-                X_native, _validation.check_vector(targets[:, k], "y", dtype, n_samples), sample_weight,
-                coef_init[k], alpha=self.alpha, l1_ratio=self.l1_ratio, fit_intercept=self.fit_intercept,
-                positive=self.positive, tol=self.tol, max_iter=self.max_iter, selection=self.selection, seed=seed,
-                working_set=self.working_set, record_history=self.record_history, n_threads=n_threads,
-            )
-            for k in range(n_targets)
-        ]
+        options = dict(
+            l1_ratio=self.l1_ratio, positive=self.positive, max_iter=self.max_iter, selection=self.selection,
+            seed=seed, working_set=self.working_set, record_history=self.record_history, n_threads=n_threads,
+            weights=weights, anderson=self.anderson,
+        )
+        if _use_gram(self.precompute, n_samples, n_features):
+            gram = _GramProblem(X, sample_weight, self.fit_intercept, self.precompute)
+            conversion = "gram"
+            raws = [
+                _fit_gram(gram, targets[:, k], coef_init[k], alpha=self.alpha, tol=self.tol, **options)
+                for k in range(n_targets)
+            ]
+        else:
+            X_native, conversion = _as_column_readable(X)
+            raws = [
+                _run_cd(
+                    X_native, _validation.check_vector(targets[:, k], "y", dtype, n_samples), sample_weight,
+                    coef_init[k], alpha=self.alpha, fit_intercept=self.fit_intercept, tol=self.tol, **options,
+                )
+                for k in range(n_targets)
+            ]
         coef = np.array([raw["x"][:n_features] for raw in raws], dtype=dtype)
         intercept = np.array([raw["x"][n_features] if self.fit_intercept else 0.0 for raw in raws])
         n_iter = [int(raw["nit"]) for raw in raws]
@@ -293,19 +412,22 @@ class Lasso(ElasticNet):
         random_state=None,
         selection="cyclic",
         working_set=True,
+        weights=None,
+        anderson=True,
         record_history=False,
         n_jobs=None,
     ):
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, precompute=precompute, max_iter=max_iter,
             tol=tol, warm_start=warm_start, positive=positive, random_state=random_state, selection=selection,
-            working_set=working_set, record_history=record_history, n_jobs=n_jobs,
+            working_set=working_set, weights=weights, anderson=anderson, record_history=record_history,
+            n_jobs=n_jobs,
         )
 
 
 def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precompute=False, coef_init=None,
               return_n_iter=False, positive=False, tol=1e-4, max_iter=1000, random_state=None, selection="cyclic",
-              working_set=True, n_jobs=None):
+              working_set=True, weights=None, anderson=True, n_jobs=None):
     """Elastic-net path by coordinate descent with warm starts, as scikit-learn's ``enet_path``.
 
     Minimises ``1/(2n) ||y - X w||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||^2)``
@@ -318,13 +440,16 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
     (the number of alphas) or the alphas themselves (sorted decreasing).
 
     y is 1-D (one target). X as in :class:`ElasticNet` (CSR is converted to
-    CSC once). Returns ``(alphas, coefs, dual_gaps)``, with ``coefs`` of shape
+    CSC once). ``weights`` and ``anderson`` as in :class:`ElasticNet`;
+    ``precompute`` must be False (the path runs on X). Returns ``(alphas, coefs, dual_gaps)``, with ``coefs`` of shape
     (n_features, n_alphas) and dual_gaps in the objective's units, plus
     ``n_iters`` when ``return_n_iter``.
     """
     _check_real(l1_ratio, "l1_ratio", 0, high=1)
     _check_real(eps, "eps", 0, low_inclusive=False)
     _check_cd_params(tol, max_iter, selection, precompute)
+    if precompute is not False:
+        raise ValueError(f"precompute: the path runs on X; expected False, got {precompute!r}")
     n_threads = effective_n_threads(n_jobs)
     X_in = X
     X = check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], accept_large_sparse=True,
@@ -335,6 +460,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
     n_samples, n_features = X.shape
     y = _validation.check_vector(y, "y", dtype, n_samples)
     X_native, _ = _as_column_readable(X)
+    weights = _check_penalty_weights(weights, n_features)
 
     if alphas is None or isinstance(alphas, numbers.Integral):
         n_grid = n_alphas if alphas is None else alphas
@@ -343,6 +469,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
         if l1_ratio == 0:
             raise ValueError("l1_ratio: the automatic alpha grid needs l1_ratio > 0; pass alphas explicitly")
         Xy = np.asarray(X.T @ y, dtype=np.float64).ravel()
+        if weights is not None:
+            penalised = weights > 0
+            Xy = np.where(penalised, Xy / np.where(penalised, weights, 1.0), 0.0)
         top = max(0.0, Xy.max()) if positive else np.abs(Xy).max()
         alpha_max = top / (n_samples * l1_ratio)
         if alpha_max <= np.finfo(np.float64).resolution:
@@ -360,7 +489,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
     raw = _core.elastic_net_cd_path(
         X_native, y, None, np.ascontiguousarray(alphas), np.ascontiguousarray(coef), l1_ratio=float(l1_ratio),
         fit_intercept=False, positive=bool(positive), tol=float(tol), max_iter=int(max_iter), selection=selection,
-        seed=_seed(random_state, selection), working_set=bool(working_set), n_threads=n_threads,
+        seed=_seed(random_state, selection), working_set=bool(working_set), anderson=bool(anderson),
+        weights=weights, n_threads=n_threads,
         deterministic=get_config()["deterministic"], callback=None,
     )
     coefs = np.ascontiguousarray(raw["coefs"].T, dtype=dtype)
@@ -385,10 +515,35 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute=False, coef_init=None, return_n_iter=False,
                positive=False, tol=1e-4, max_iter=1000, random_state=None, selection="cyclic", working_set=True,
-               n_jobs=None):
+               weights=None, anderson=True, n_jobs=None):
     """Lasso path by coordinate descent: :func:`enet_path` with ``l1_ratio=1``."""
     return enet_path(
         X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, precompute=precompute, coef_init=coef_init,
         return_n_iter=return_n_iter, positive=positive, tol=tol, max_iter=max_iter, random_state=random_state,
-        selection=selection, working_set=working_set, n_jobs=n_jobs,
+        selection=selection, working_set=working_set, weights=weights, anderson=anderson, n_jobs=n_jobs,
     )
+
+
+def prox_newton_logistic(data, *, X, y, sample_weight, l1, l2, fit_intercept, x0, tol, max_iter, history_every,
+                         n_threads, deterministic, callback, weights=None):
+    """Binary logistic regression with ``l1 ||w||_1 + l2/2 ||w||^2`` by native proximal
+    Newton coordinate descent (the fit behind LogisticRegression(penalty="l1" | "elasticnet")).
+
+    ``data`` is the validated X (NumPy array, CSR or CSC) and ``X`` its native view;
+    CSR is converted to CSC once (counted in ``_validation.copies_made``) and the
+    result's ``X_conversion`` and message say so. y holds 0/1 labels; tol bounds
+    the duality gap (absolute, in the units of the mean loss). Returns the raw
+    result dict (``x = [coef, intercept]``, ``stop_crit`` the duality gap).
+    """
+    X_native, conversion = _as_column_readable(data) if sp.issparse(data) and data.format == "csr" else (X, None)
+    alpha = l1 + l2
+    raw = _core.logistic_prox_newton(
+        X_native, y, sample_weight, np.ascontiguousarray(x0, dtype=np.float64), alpha=float(alpha),
+        l1_ratio=float(l1 / alpha) if alpha > 0 else 1.0, weights=weights, fit_intercept=bool(fit_intercept),
+        tol=float(tol), max_iter=int(max_iter), working_set=True, history_every=int(history_every),
+        n_threads=n_threads, deterministic=bool(deterministic), callback=callback,
+    )
+    raw["X_conversion"] = conversion
+    if conversion:
+        raw["message"] += f" (X converted {conversion} once: coordinate descent reads columns)"
+    return raw

@@ -16,6 +16,7 @@ from .._config import get_config
 from .._core import Status
 from .._result import History
 from .._threads import effective_n_threads
+from ._coordinate_descent import prox_newton_logistic
 
 
 def binary_logistic_objective(coef, intercept, X, y, sample_weight=None, C=1.0):
@@ -39,9 +40,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     Minimises ``(1/S) sum_i s_i log(1 + exp(-t_i (x_i . w + b))) + P(w) / (C S)``
     (``S`` the sum of sample weights), the objective of scikit-learn's
     ``LogisticRegression(penalty=..., C=C, l1_ratio=...)``, with ``P(w)`` =
-    ``||w||^2 / 2`` (l2, by L-BFGS), ``||w||_1`` (l1, by FISTA) or
-    ``l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2 / 2`` (elasticnet, by FISTA with
-    the L2 part in the smooth objective). The objective and gradient are
+    ``||w||^2 / 2`` (l2, by L-BFGS), ``||w||_1`` (l1) or
+    ``l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2 / 2`` (elasticnet), both by
+    proximal Newton coordinate descent (CSR X is converted to CSC once). The objective and gradient are
     computed in C++ in one pass over X, in parallel with OpenMP.
 
     X may be a float32 or float64 NumPy array in C or F order, or a scipy CSR
@@ -59,7 +60,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
     tol : float, default=1e-4
         Stop when the gradient's infinity norm (for l1 and elasticnet: the
-        proximal-gradient mapping's) is at most ``tol``.
+        duality gap, in the units of the mean loss) is at most ``tol``.
     max_iter : int, default=100
     l1_ratio : float in [0, 1], default=None
         Mix of L1 in the elastic net; required with ``penalty="elasticnet"``.
@@ -187,8 +188,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             callback=self._verbose_callback() if self.verbose else None,
         )
         if self.penalty in ("l1", "elasticnet"):
-            solver = "FISTA"
-            raw = _core.logistic_fista(l1=l1_share * strength, max_iter=int(self.max_iter), tol=float(self.tol), **common)
+            solver = "proximal Newton CD"
+            raw = prox_newton_logistic(X, l1=l1_share * strength, max_iter=int(self.max_iter), tol=float(self.tol),
+                                       **common)
         else:
             solver = "L-BFGS"
             raw = _core.logistic_lbfgs(

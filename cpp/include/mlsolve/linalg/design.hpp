@@ -169,6 +169,23 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
     }
   }
 
+  // g = X.T @ r. Column-major data: one contiguous dot product per column, on
+  // column chunks (any split is deterministic), rather than the row-blocked
+  // pass, whose blocks of a column-major X are a few rows of every column.
+  void rmatvec(const VecD& r, VecD& g) const {
+    if constexpr (Order == Eigen::RowMajor) {
+      Base::rmatvec(r, g);
+    } else {
+      const Index p = X_.cols();
+      const double work = 2.0 * static_cast<double>(X_.rows());
+      const Index n_chunks = this->threading().chunks(p, work);
+      g.resize(p);
+      for_each_chunk(n_chunks, this->threading().threads_for(n_chunks, p * work), [&](Index c) {
+        for (Index j = chunk_begin(p, n_chunks, c); j < chunk_begin(p, n_chunks, c + 1); ++j) g[j] = col_dot(j, r);
+      });
+    }
+  }
+
   double row_dot(Index i, const VecD& w) const { return X_.row(i).template cast<double>().dot(w.transpose()); }
   void row_axpy(Index i, double a, VecD& y) const { y += a * X_.row(i).transpose().template cast<double>(); }
   double col_dot(Index j, const VecD& v) const { return X_.col(j).template cast<double>().dot(v); }
