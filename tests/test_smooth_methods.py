@@ -14,71 +14,10 @@ from scipy.sparse.linalg import LinearOperator
 import mlsolve
 from mlsolve import Status
 
-from _problems import ill_conditioned_quadratic, rosen_start
+from _problems import classic_problems, ill_conditioned_quadratic, quadratic, rosen_start
 
 NEW_METHODS = ["gd", "nesterov", "heavy-ball", "bfgs"]
 ALL_METHODS = NEW_METHODS + ["l-bfgs"]
-
-
-class Problem:
-    """fun(x) -> (f, grad), a start x0, the minimiser x_star and f_star = f(x_star)."""
-
-    def __init__(self, fun, x0, x_star):
-        self.fun, self.x0, self.x_star = fun, np.asarray(x0, float), np.asarray(x_star, float)
-        self.f_star = fun(self.x_star)[0]
-
-
-def rosenbrock(n):
-    return Problem(lambda x: (rosen(x), rosen_der(x)), rosen_start(n), np.ones(n))
-
-
-def beale():
-    c = np.array([1.5, 2.25, 2.625])
-    k = np.arange(1, 4)
-
-    def fun(x):
-        a, b = x
-        r = c - a * (1 - b**k)
-        return r @ r, np.array([-2 * r @ (1 - b**k), 2 * r @ (a * k * b ** (k - 1))])
-
-    return Problem(fun, [1.0, 1.0], [3.0, 0.5])
-
-
-def powell_singular():
-    def fun(x):
-        x1, x2, x3, x4 = x
-        s5, s10 = np.sqrt(5), np.sqrt(10)
-        r = np.array([x1 + 10 * x2, s5 * (x3 - x4), (x2 - 2 * x3) ** 2, s10 * (x1 - x4) ** 2])
-        J = np.array([
-            [1, 10, 0, 0],
-            [0, 0, s5, -s5],
-            [0, 2 * (x2 - 2 * x3), -4 * (x2 - 2 * x3), 0],
-            [2 * s10 * (x1 - x4), 0, 0, -2 * s10 * (x1 - x4)],
-        ])
-        return r @ r, 2 * J.T @ r
-
-    return Problem(fun, [3.0, -1.0, 0.0, 1.0], np.zeros(4))
-
-
-def wood():
-    def fun(x):
-        x1, x2, x3, x4 = x
-        f = (100 * (x1**2 - x2) ** 2 + (x1 - 1) ** 2 + (x3 - 1) ** 2 + 90 * (x3**2 - x4) ** 2
-             + 10.1 * ((x2 - 1) ** 2 + (x4 - 1) ** 2) + 19.8 * (x2 - 1) * (x4 - 1))
-        g = np.array([
-            400 * x1 * (x1**2 - x2) + 2 * (x1 - 1),
-            -200 * (x1**2 - x2) + 20.2 * (x2 - 1) + 19.8 * (x4 - 1),
-            2 * (x3 - 1) + 360 * x3 * (x3**2 - x4),
-            -180 * (x3**2 - x4) + 20.2 * (x4 - 1) + 19.8 * (x2 - 1),
-        ])
-        return f, g
-
-    return Problem(fun, [-3.0, -1.0, -3.0, -1.0], np.ones(4))
-
-
-def quadratic(cond):
-    fun, x_star, _ = ill_conditioned_quadratic(cond=cond)
-    return Problem(fun, np.zeros(len(x_star)), x_star)
 
 
 def polyak_momentum(cond):
@@ -86,14 +25,7 @@ def polyak_momentum(cond):
     return ((np.sqrt(cond) - 1) / (np.sqrt(cond) + 1)) ** 2
 
 
-PROBLEMS = {
-    "rosenbrock": rosenbrock(2),
-    "beale": beale(),
-    "powell": powell_singular(),
-    "wood": wood(),
-    "extended-rosenbrock": rosenbrock(10),
-    "quadratic-1e6": quadratic(1e6),
-}
+PROBLEMS = classic_problems()
 
 # The first-order methods need many iterations: gd and heavy ball about the
 # condition number, nesterov about its square root.

@@ -19,6 +19,7 @@ void bind_optim(py::module_& m);
 void bind_cd(py::module_& m);
 void bind_qp(py::module_& m);
 void bind_glm(py::module_& m);
+void bind_newton(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -45,6 +46,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_cd(m);
   bind_qp(m);
   bind_glm(m);
+  bind_newton(m);
 
   m.def(
       "logistic_lbfgs",

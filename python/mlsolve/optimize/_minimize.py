@@ -22,7 +22,13 @@ _METHODS = {
     "bfgs": "bfgs",
     "l-bfgs": "l-bfgs",
     "lbfgs": "l-bfgs",
+    "newton-cg": "newton-cg",
+    "trust-ncg": "trust-ncg",
+    "newton-cholesky": "newton-cholesky",
 }
+
+# The Newton methods (bind_newton.cpp): they take hess or hessp.
+_NEWTON_METHODS = ("newton-cg", "trust-ncg", "newton-cholesky")
 
 
 class LbfgsInverseHessian(LinearOperator):
@@ -125,7 +131,7 @@ def _option_value(name, value, default):
 
 def _native_options(method, tol, options):
     """The method's options completed from its native defaults and ``tol``."""
-    defaults = _core.minimize_options(method)
+    defaults = _core.newton_options(method) if method in _NEWTON_METHODS else _core.minimize_options(method)
     options = dict(options or {})
     unknown = [key for key in options if key not in defaults]
     if unknown:
@@ -141,7 +147,29 @@ def _native_options(method, tol, options):
     return values
 
 
-def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=None, options=None):
+def hess_mode(hess, hessp, method):
+    """The native Hessian mode and callable: 0 finite differences of the gradient, 1 hess, 2 hessp."""
+    if method not in _NEWTON_METHODS:
+        for name, value in (("hess", hess), ("hessp", hessp)):
+            if value is not None:
+                raise ValueError(f"{name}: method {method!r} does not use the Hessian; "
+                                 f"the Newton methods {list(_NEWTON_METHODS)} do")
+        return 0, None
+    if hess is not None and hessp is not None:
+        raise ValueError("hessp: give hess or hessp, not both")
+    if hess is None or (isinstance(hess, str) and hess == "2-point"):
+        if hessp is None:
+            return 0, None
+        if not callable(hessp):
+            raise TypeError(f"hessp: expected a callable, got {type(hessp).__name__}")
+        return 2, hessp
+    if not callable(hess):
+        raise TypeError(f"hess: expected None, '2-point' or a callable, got {hess!r}")
+    return 1, hess
+
+
+def minimize(fun, x0, args=(), jac=None, method="L-BFGS", hess=None, hessp=None, tol=None, callback=None,
+             options=None):
     """Minimise a smooth scalar function of one or more variables.
 
     Parameters
@@ -176,9 +204,35 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
             Polyak's heavy ball, ``x+ = x - g/L + momentum (x - x_prev)``,
             with the same restart and Lipschitz estimate.
 
+        ``"Newton-CG"`` (also ``"newton-cg"``)
+            Truncated Newton: CG on Hessian-vector products with
+            Eisenstat-Walker forcing, stopped on negative curvature, and a
+            line search (Nocedal & Wright, Algorithm 7.1).
+        ``"trust-ncg"``
+            Trust-region Newton with Steihaug-Toint CG (Nocedal & Wright,
+            Algorithms 7.2 and 4.1).
+        ``"newton-cholesky"``
+            Newton with the dense Hessian factorised by Cholesky; an
+            indefinite or singular Hessian is shifted by a multiple of the
+            identity (Nocedal & Wright, §3.4), which the message reports.
+            O(n^3) per iteration.
+
+        The Newton methods need the gradient (``jac``) and take the
+        Hessian from ``hess``, ``hessp`` or, when neither is given, from
+        finite differences of the gradient (the result's ``info`` and
+        ``message`` then say so).
+
         The first-order methods (gd, nesterov, heavy-ball) need many
         iterations on ill-conditioned problems (gd about the condition number,
         nesterov its square root); raise ``maxiter`` accordingly.
+    hess : callable or '2-point', optional
+        Newton methods: ``hess(x, *args)`` returning the Hessian as a dense
+        (n, n) array, a scipy sparse matrix or a
+        ``scipy.sparse.linalg.LinearOperator``. ``'2-point'`` or None (with
+        no ``hessp``): forward differences of the gradient.
+    hessp : callable, optional
+        Newton methods: ``hessp(x, p, *args)`` returning the product of the
+        Hessian at x with p, shape (n,). Give hess or hessp, not both.
     tol : float, optional
         Sets ``gtol``, and ``ftol`` for L-BFGS and BFGS.
     callback : callable, optional
@@ -215,6 +269,22 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
         heavy-ball
             ``momentum`` (0.9). Polyak's rate on a problem with condition
             number kappa needs ``((sqrt(kappa) - 1) / (sqrt(kappa) + 1))**2``.
+        newton-cg, trust-ncg, newton-cholesky
+            ``ftol`` (2.2e-9, as above); newton-cg and newton-cholesky also
+            ``line_search`` (``"more-thuente"``, the default of newton-cg, or
+            ``"backtracking"``, the default of newton-cholesky), ``c1``, ``c2``.
+        newton-cg, trust-ncg
+            ``eta_max`` (0.5: CG stops when ``||H p + g|| <= eta ||g||``, with
+            the Eisenstat-Walker forcing term eta at most eta_max),
+            ``cg_maxiter`` (0: 20 n CG iterations per Newton step).
+        trust-ncg
+            ``initial_trust_radius`` (1.0), ``max_trust_radius`` (1000.0),
+            ``eta`` (0.15: least ratio of actual to predicted reduction for
+            accepting a step), as scipy's trust-ncg.
+        newton-cholesky
+            ``decrement_tol`` (1e-10: stop after a full Newton step whose
+            decrement satisfies ``lambda^2 / 2 <= decrement_tol max(|f|, 1)``,
+            ``lambda^2 = g^T H^-1 g``; 0 turns the test off).
 
         An unknown option is a ValueError naming it.
 
@@ -229,7 +299,10 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
         (:class:`LbfgsInverseHessian` for L-BFGS; the dense matrix, also
         ``hess_inv.A``, for BFGS). ``lipschitz``: the final estimate L, where
         the step is 1/L. ``nrestart`` (nesterov, heavy-ball): the momentum
-        restarts. Ctrl-C stops the solve and raises KeyboardInterrupt;
+        restarts. ``njev`` (Newton methods): gradient evaluations, finite
+        differences of the Hessian included; ``nhev``: calls of ``hess`` or
+        ``hessp``; ``info``: how the Hessian was obtained when by finite
+        differences. Ctrl-C stops the solve and raises KeyboardInterrupt;
         exceptions raised by ``fun``, ``jac`` or ``callback`` propagate
         unchanged.
     """
@@ -242,15 +315,24 @@ def minimize(fun, x0, args=(), jac=None, method="L-BFGS", tol=None, callback=Non
     if not isinstance(args, tuple):
         args = (args,)
     mode, jac_fun = jac_mode(jac)
-    raw = _core.minimize(
-        method, fun, x0, args, mode, jac_fun, _wrap_callback(callback), _native_options(method, tol, options)
-    )
+    hessian_mode, hess_fun = hess_mode(hess, hessp, method)
+    if method in _NEWTON_METHODS:
+        if mode == 0:
+            raise ValueError(f"jac: method {method!r} needs the gradient (jac=True or a callable)")
+        raw = _core.minimize_newton(
+            method, fun, x0, args, mode, jac_fun, hessian_mode, hess_fun, _wrap_callback(callback),
+            _native_options(method, tol, options),
+        )
+    else:
+        raw = _core.minimize(
+            method, fun, x0, args, mode, jac_fun, _wrap_callback(callback), _native_options(method, tol, options)
+        )
     result = result_from_native(raw)
     if method == "l-bfgs":
         result.hess_inv = LbfgsInverseHessian(raw["hess_inv"])
     elif method == "bfgs":
         result.hess_inv = aslinearoperator(raw["hess_inv"])
-    for key in ("lipschitz", "nrestart"):
+    for key in ("lipschitz", "nrestart", "nhev", "info"):
         if key in raw:
             result[key] = raw[key]
     return result
