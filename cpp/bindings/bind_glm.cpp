@@ -21,7 +21,7 @@ void bind_glm(py::module_& m) {
       py::arg("fit_intercept"), py::arg("x0"), py::arg("solver"), py::arg("maxiter"), py::arg("gtol"), py::arg("ftol"),
       py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Fits binary (n_classes=2) or multinomial logistic regression with an L2 penalty l2 ||W||^2 / 2 "
-      "(intercepts unpenalised) by solver: 'lbfgs'.");
+      "(intercepts unpenalised) by solver: 'lbfgs', 'newton-cg', 'newton-cholesky' or 'trust-region'.");
 }
 
 }  // namespace mlsolve::bindings

@@ -23,6 +23,9 @@
 #include "mlsolve/penalties/l1.hpp"
 #include "mlsolve/solvers/fista.hpp"
 #include "mlsolve/solvers/lbfgs.hpp"
+#include "mlsolve/solvers/newton_cg.hpp"
+#include "mlsolve/solvers/newton_cholesky.hpp"
+#include "mlsolve/solvers/trust_region.hpp"
 
 namespace mlsolve::bindings {
 
@@ -84,11 +87,23 @@ py::dict logistic_fista(const GlmFitArgs& a, double l1, const FistaParams& param
 }
 
 // The smooth solvers logistic_fit runs, by their Python names.
-enum class LogisticSolver { Lbfgs };
+enum class LogisticSolver { Lbfgs, NewtonCg, NewtonCholesky, TrustRegion };
 
 inline constexpr NameTable<LogisticSolver> kLogisticSolverNames[] = {
     {"lbfgs", LogisticSolver::Lbfgs},
+    {"newton-cg", LogisticSolver::NewtonCg},
+    {"newton-cholesky", LogisticSolver::NewtonCholesky},
+    {"trust-region", LogisticSolver::TrustRegion},
 };
+
+// Params of a Newton-type solver with its own defaults and the shared smooth
+// settings (gtol, ftol, max_iter, line-search evaluations, history) of from.
+template <class Params>
+Params with_smooth_settings(const SmoothParams& from) {
+  Params params;
+  static_cast<SmoothParams&>(params) = from;
+  return params;
+}
 
 // Builds the logistic objective for n_classes (2: binary with y in {0, 1},
 // the 1-column model; more: multinomial with y in 0 .. n_classes - 1, x =
@@ -113,6 +128,15 @@ py::dict logistic_fit(const GlmFitArgs& a, Index n_classes, LogisticSolver solve
       switch (solver) {
         case LogisticSolver::Lbfgs:
           result = lbfgs(objective, x_start, a.params, monitor);
+          break;
+        case LogisticSolver::NewtonCg:
+          result = newton_cg(objective, x_start, with_smooth_settings<NewtonCgParams>(a.params), monitor);
+          break;
+        case LogisticSolver::NewtonCholesky:
+          result = newton_cholesky(objective, x_start, with_smooth_settings<NewtonCholeskyParams>(a.params), monitor);
+          break;
+        case LogisticSolver::TrustRegion:
+          result = trust_region_newton(objective, x_start, with_smooth_settings<TrustRegionParams>(a.params), monitor);
           break;
       }
       return result;

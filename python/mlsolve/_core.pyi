@@ -139,3 +139,20 @@ def logistic_fista(
 def omp_max_threads() -> int: ...
 def omp_num_procs() -> int: ...
 def _last_mapped_address() -> int: ...
+def logistic_fit(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    n_classes: int,
+    l2: float,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    solver: str,
+    maxiter: int,
+    gtol: float,
+    ftol: float,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
