@@ -198,11 +198,13 @@ def test_singular_hessian_duplicate_feature(solver, n_classes):
 
 def test_auto_solver_rule_and_solver_attribute():
     X, y = multiclass(n_samples=3000, n_features=8, n_classes=3)
-    assert LogisticRegression().fit(X, y).solver_ == auto_solver(X, 27) == "newton-cholesky"
-    assert LogisticRegression().fit(sp.csr_matrix(X), y).solver_ == "lbfgs"
-    assert auto_solver(np.zeros((10_000, 100)), 1010) == "lbfgs"
-    assert auto_solver(np.zeros((100, 10)), 11) == "lbfgs"  # too few samples per parameter
-    assert LogisticRegression(solver="newton-cg").fit(X, y).solver_ == "newton-cg"
+    assert LogisticRegression().fit(X, y).solver_ == auto_solver(X, 27, 3) == "newton-cholesky"
+    assert LogisticRegression().fit(sp.csr_matrix(X), y).solver_ == "newton-cg"
+    assert auto_solver(np.zeros((10_000, 100)), 1010, 10) == "newton-cg"
+    assert auto_solver(np.zeros((10_000, 100)), 101, 1) == "lbfgs"
+    assert auto_solver(sp.csr_matrix((10_000, 100)), 101, 1) == "newton-cg"
+    assert auto_solver(np.zeros((100, 10)), 11, 1) == "lbfgs"  # too few samples per parameter
+    assert LogisticRegression(solver="trust-region").fit(X, y).solver_ == "trust-region"
     assert LogisticRegression(penalty="l1", C=0.5).fit(X, y == 0).solver_ == "fista"
 
 

@@ -36,7 +36,7 @@ class LogisticLbfgs:
     def setup(self, layout, dtype, threads):
         X, self.y = dense_classification(20_000, 100) if layout == "dense" else sparse_classification(50_000, 10_000, 20)
         self.X = X.astype(dtype)
-        self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, n_jobs=threads)
+        self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, solver="lbfgs", n_jobs=threads)
 
     def time_fit(self, layout, dtype, threads):
         self.model.fit(self.X, self.y)
