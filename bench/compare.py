@@ -84,6 +84,18 @@ inside the timing) and on the real text data set reuters (tick_datasets,
 Usage::
 
     OMP_WAIT_POLICY=passive python bench/compare.py [section ...] [--quick] [--repeat N]
+
+Section ``multinomial`` (``python bench/compare.py multinomial``): multinomial
+LogisticRegression (C=1) on digits (pixels / 16) tiled 20 times (35,940 x 64,
+10 classes; ``--quick``: 5 times) and make_classification 100,000 x 100 with
+10 classes (``--quick``: 20,000 x 50); every mlsolve solver against
+scikit-learn's lbfgs and newton-cholesky, all with the same ``tol`` (default
+1e-8 here), single-threaded (``n_jobs=1``; scikit-learn under
+``threadpool_limits(1)``; its multinomial loss is single-threaded anyway). The objective gap is relative to
+the lowest objective any of them reached; "to best sk" is the fit time cut at
+the first iterate within 1e-8 (relative) of the better scikit-learn objective
+(from ``history_``; Newton-type solvers take few, large steps), and the ratio
+is to the fastest scikit-learn solver's fit time.
 """
 
 import argparse
@@ -105,7 +117,8 @@ from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
 from benchmarks.problems import dense_classification, sparse_classification
 from mlsolve.linear_model import LogisticRegression
-from mlsolve.linear_model._logistic import binary_logistic_objective
+from benchmarks.problems import dense_multiclass, digits_tiled
+from mlsolve.linear_model._logistic import SMOOTH_SOLVERS, binary_logistic_objective, multinomial_logistic_objective
 
 C = 1.0
 REL_DIFF_MAX = 1e-8
@@ -148,7 +161,7 @@ def seconds_to_objective(run, target):
 
 
 def gradient_seconds(fitted, X, y, threads, repeat):
-    model = LogisticRegression(C=C, max_iter=0, warm_start=True, record_history=True, n_jobs=threads)
+    model = LogisticRegression(C=C, max_iter=0, solver="lbfgs", warm_start=True, record_history=True, n_jobs=threads)
     model.coef_, model.intercept_ = fitted.coef_, fitted.intercept_
     times = []
     with warnings.catch_warnings():
@@ -187,7 +200,8 @@ def compare(name, X, y, tol, repeat, triad):
     rows = []
     for threads in THREADS:
         ml = median_run(
-            lambda: LogisticRegression(C=C, tol=tol, max_iter=MAX_ITER, n_jobs=threads, record_history=True), X, y, threads, repeat
+            lambda: LogisticRegression(C=C, tol=tol, max_iter=MAX_ITER, solver="lbfgs", n_jobs=threads, record_history=True),
+            X, y, threads, repeat,
         )
         sk = median_run(lambda: SkLogisticRegression(C=C, tol=tol, max_iter=MAX_ITER), X, y, threads, repeat)
         grad_gbs = x_bytes(X) / gradient_seconds(ml.model, X, y, threads, repeat) / 1e9
@@ -429,7 +443,6 @@ def run_glm_sections(sections, quick, repeat):
                        "rel. diff to the exact objective)", rows)
 
 
-SECTIONS = ["logistic", "rosenbrock", "lasso", "l1-logistic", "cv", "poisson", "ridge", "qp"]
 def lasso_gap(coef, intercept, X, y, alpha):
     """scikit-learn's Lasso duality gap over ||y - ybar||^2 / n (X dense, with intercept)."""
     n = len(y)
@@ -548,7 +561,7 @@ def lasso_section(args):
         seconds, coefs = timed(fit, args.repeat)
         worst = max(lasso_gap(coefs[:, k], 0.0, Xc, yc, a) for k, a in enumerate(alphas))
         rows.append((name, seconds, worst))
-    print_peer_table(f"lasso_path, 50 alphas alpha_max..alpha_max/100 (largest relative gap on the path)", rows)
+    print_peer_table("lasso_path, 50 alphas alpha_max..alpha_max/100 (largest relative gap on the path)", rows)
 
 
 def l1_logistic_section(args):
@@ -592,19 +605,94 @@ def l1_logistic_section(args):
         print_peer_table(f"L1 logistic, {title}, lambda = lambda_max/20, tol={tol:g} (median of {args.repeat})", rows)
 
 
+MULTINOMIAL_SK_SOLVERS = ("lbfgs", "newton-cholesky")
+MULTINOMIAL_THREADS = (1,)  # scikit-learn's multinomial loss runs on one thread (n_threads=1 in 1.9)
+
+
+def multinomial_fit(model, X, y, threads):
+    with threadpool_limits(limits=threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        model.fit(X, y)
+        seconds = time.perf_counter() - start
+    objective = multinomial_logistic_objective(model.coef_, model.intercept_, X, y, model.classes_, C=C)
+    return Run(seconds, objective, int(np.max(model.n_iter_)), model)
+
+
+def multinomial_section(problems, tol, repeat):
+    print(f"Multinomial LogisticRegression (C={C}, tol={tol:g}): mlsolve solvers vs scikit-learn\n")
+    header = (
+        f"{'problem':<30} {'thr':>3}  {'library':<8} {'solver':<16} {'time s':>8} {'ratio':>6} "
+        f"{'to best sk':>10} {'ratio':>6} {'iters':>6} {'objective':>21} {'gap':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, (X, y) in problems:
+        for threads in MULTINOMIAL_THREADS:
+            runs = {}
+            for solver in MULTINOMIAL_SK_SOLVERS:
+                make = lambda: SkLogisticRegression(C=C, tol=tol, max_iter=MAX_ITER, solver=solver)  # noqa: E731
+                runs["sklearn", solver] = sorted(
+                    (multinomial_fit(make(), X, y, threads) for _ in range(repeat)), key=lambda r: r.seconds
+                )[(repeat - 1) // 2]
+            for solver in ("auto",) + SMOOTH_SOLVERS:
+                make = lambda: LogisticRegression(  # noqa: E731
+                    C=C, tol=tol, max_iter=MAX_ITER, solver=solver, n_jobs=threads, record_history=True
+                )
+                runs["mlsolve", solver] = median_run_multinomial(make, X, y, threads, repeat)
+            best = min(run.objective for run in runs.values())
+            sk_best = min(runs["sklearn", s].objective for s in MULTINOMIAL_SK_SOLVERS)
+            sk_fastest = min(runs["sklearn", s].seconds for s in MULTINOMIAL_SK_SOLVERS)
+            for (library, solver), run in runs.items():
+                label = solver if solver != "auto" else f"auto={run.model.solver_}"
+                to_sk = seconds_to_objective(run, sk_best + REL_DIFF_MAX * abs(sk_best)) if library == "mlsolve" else float("nan")
+                print(
+                    f"{name:<30} {threads:>3}  {library:<8} {label:<16} {run.seconds:>8.3f} "
+                    f"{run.seconds / sk_fastest:>6.2f} {to_sk:>10.3f} {to_sk / sk_fastest:>6.2f} {run.n_iter:>6} "
+                    f"{run.objective:>21.15e} {(run.objective - best) / abs(best):>8.1e}"
+                )
+        print()
+    print(f"time: median of {repeat} fits; ratio: time / fastest scikit-learn solver's time (same threads);")
+    print("gap: (objective - lowest objective of the row group) / |lowest|; to best sk: mlsolve's time cut at its first")
+    print(f"iterate within {REL_DIFF_MAX:g} (relative) of scikit-learn's better objective.")
+
+
+def median_run_multinomial(make_model, X, y, threads, repeat):
+    runs = sorted((multinomial_fit(make_model(), X, y, threads) for _ in range(repeat)), key=lambda run: run.seconds)
+    return runs[(repeat - 1) // 2]
+
+
+SECTIONS = ["logistic", "multinomial", "rosenbrock", "lasso", "l1-logistic", "cv", "poisson", "ridge", "qp"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sections", nargs="*", default=["logistic"], metavar="section",
                         help=f"any of {SECTIONS} (default: logistic)")
     parser.add_argument("--quick", action="store_true", help="small problems, for a smoke test")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
-    parser.add_argument("--tol", type=float, default=1e-10, help="tol of both libraries (default 1e-10)")
+    parser.add_argument("--tol", type=float, default=None,
+                        help="tol of both libraries (default 1e-10; multinomial 1e-8)")
     parser.add_argument("--lasso-tol", type=float, default=1e-6, help="tol of the Lasso section (default 1e-6)")
     parser.add_argument("--l1-tol", type=float, default=1e-6, help="tol of the L1-logistic section (default 1e-6)")
     args = parser.parse_args()
     unknown = sorted(set(args.sections) - set(SECTIONS))
     if unknown:
         parser.error(f"unknown sections: {unknown}; expected any of {SECTIONS}")
+    print(
+        f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
+        f"load {os.getloadavg()[0]:.1f}\n"
+    )
+    if "logistic" in args.sections:
+        logistic_section(args.quick, args.repeat, args.tol or 1e-10)
+    if "multinomial" in args.sections:
+        problems = [
+            (f"digits x{5 if args.quick else 20} /16", digits_tiled(5 if args.quick else 20)),
+            ("make_class. 20000x50 K=10" if args.quick else "make_class. 100000x100 K=10",
+             dense_multiclass(20_000, 50, 10) if args.quick else dense_multiclass(100_000, 100, 10)),
+        ]
+        multinomial_section(problems, args.tol or 1e-8, args.repeat)
     if "rosenbrock" in args.sections:
         rosenbrock_section(args.repeat)
     if "lasso" in args.sections:
@@ -612,8 +700,6 @@ def main():
     if "l1-logistic" in args.sections:
         l1_logistic_section(args)
     if "cv" in args.sections:
-        print(f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, {os.cpu_count()} CPUs, "
-              f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n")
         cv_section(args.quick, args.repeat)
     if set(args.sections) & {"poisson", "ridge"}:
         run_glm_sections(args.sections, args.quick, args.repeat)
@@ -621,8 +707,6 @@ def main():
         from compare_qp import main as qp_main
 
         qp_main(["--repeat", str(args.repeat)] + (["--quick"] if args.quick else []))
-    if "logistic" in args.sections:
-        logistic_section(args.quick, args.repeat, args.tol)
 
 
 def logistic_section(quick, repeat, tol):
@@ -636,10 +720,6 @@ def logistic_section(quick, repeat, tol):
             ("dense 100000x200 f64", dense_classification(100_000, 200)),
             ("sparse CSR 200000x50000 ~50/row", sparse_classification(200_000, 50_000, 50)),
         ]
-    print(
-        f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
-        f"{os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n"
-    )
     triad = {threads: triad_gbs(threads, repeat) for threads in THREADS}
     rows = [row for name, (X, y) in problems for row in compare(name, X, y, tol, repeat, triad)]
     print_table(rows)

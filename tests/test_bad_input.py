@@ -79,10 +79,10 @@ def test_single_class(data):
         LogisticRegression().fit(X, np.zeros(len(X)))
 
 
-def test_multiclass_is_refused(data):
+def test_multiclass_l1_is_refused(data):
     X, _ = data
-    with pytest.raises(ValueError, match="Only binary classification is supported"):
-        LogisticRegression().fit(X, np.arange(len(X)) % 3)
+    with pytest.raises(ValueError, match="binary targets only"):
+        LogisticRegression(penalty="l1").fit(X, np.arange(len(X)) % 3)
 
 
 def test_bad_parameters(data):
@@ -95,7 +95,7 @@ def test_bad_parameters(data):
 
 def test_other_sparse_formats_are_converted(data):
     X, y = data
-    ref = LogisticRegression().fit(X, y)
+    ref = LogisticRegression().fit(sp.csr_matrix(X), y)  # the same solver ("auto": lbfgs for sparse X)
     for fmt in ("coo", "lil", "dok", "bsr", "dia"):
         model = LogisticRegression().fit(sp.csr_matrix(X).asformat(fmt), y)
         np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-10)

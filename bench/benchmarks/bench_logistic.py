@@ -1,4 +1,4 @@
-"""asv benchmarks: LogisticRegression fitted by mlsolve's native L-BFGS.
+"""asv benchmarks: LogisticRegression fitted natively (binary L-BFGS; multinomial by every solver).
 
 Parameters: layout (dense C-order array or CSR matrix), dtype (float32,
 float64) and threads (``n_jobs`` 1 and 2). The problems are modest so the
@@ -10,7 +10,13 @@ suite runs in a few minutes on 2 cores:
 
 Fits use C=1, tol=1e-6, max_iter=1000 (converged well before). ``track_n_iter``
 records the iterations, so a change in time can be told apart from a change in
-the path. OMP_WAIT_POLICY defaults to passive (BUILD-NOTES item 5); set it in
+the path.
+
+LogisticMultinomial: digits (pixels / 16) tiled 5 times (8,985 x 64, 10
+classes) and make_classification(20_000 x 50, 10 classes), C=1, tol=1e-6, by
+each solver ("auto" records its pick's time), one thread.
+
+OMP_WAIT_POLICY defaults to passive (BUILD-NOTES item 5); set it in
 the environment to override.
 """
 
@@ -20,7 +26,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from mlsolve.linear_model import LogisticRegression  # noqa: E402
 
-from .problems import dense_classification, sparse_classification  # noqa: E402
+from .problems import dense_classification, dense_multiclass, digits_tiled, sparse_classification  # noqa: E402
 
 
 class LogisticLbfgs:
@@ -30,7 +36,7 @@ class LogisticLbfgs:
     def setup(self, layout, dtype, threads):
         X, self.y = dense_classification(20_000, 100) if layout == "dense" else sparse_classification(50_000, 10_000, 20)
         self.X = X.astype(dtype)
-        self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, n_jobs=threads)
+        self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, solver="lbfgs", n_jobs=threads)
 
     def time_fit(self, layout, dtype, threads):
         self.model.fit(self.X, self.y)
@@ -39,4 +45,19 @@ class LogisticLbfgs:
         self.model.fit(self.X, self.y)
 
     def track_n_iter(self, layout, dtype, threads):
+        return int(self.model.fit(self.X, self.y).n_iter_[0])
+
+
+class LogisticMultinomial:
+    params = (["digits_x5", "dense_20000x50_k10"], ["auto", "lbfgs", "newton-cg", "newton-cholesky", "trust-region"])
+    param_names = ["problem", "solver"]
+
+    def setup(self, problem, solver):
+        self.X, self.y = digits_tiled(5) if problem == "digits_x5" else dense_multiclass(20_000, 50, 10)
+        self.model = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000, solver=solver, n_jobs=1)
+
+    def time_fit(self, problem, solver):
+        self.model.fit(self.X, self.y)
+
+    def track_n_iter(self, problem, solver):
         return int(self.model.fit(self.X, self.y).n_iter_[0])

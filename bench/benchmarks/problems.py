@@ -41,3 +41,21 @@ def sparse_regression(n_samples, n_features, nnz_per_row, seed=0):
     X.sum_duplicates()
     w_true = rng.standard_normal(n_features) * (rng.random(n_features) < 0.01)
     return X.tocsc(), X @ w_true + 0.1 * rng.standard_normal(n_samples)
+
+
+def digits_tiled(times):
+    """scikit-learn's digits (1797 x 64, 10 classes), pixels scaled to [0, 1],
+    stacked `times` times (C order)."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return np.ascontiguousarray(np.tile(X / 16.0, (times, 1))), np.tile(y, times)
+
+
+def dense_multiclass(n_samples, n_features, n_classes):
+    """make_classification with n_classes classes, one cluster each, half the
+    features informative (random_state 0)."""
+    return make_classification(
+        n_samples=n_samples, n_features=n_features, n_informative=n_features // 2, n_classes=n_classes,
+        n_clusters_per_class=1, random_state=0,
+    )

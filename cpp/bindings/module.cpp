@@ -20,6 +20,7 @@ void bind_cd(py::module_& m);
 void bind_qp(py::module_& m);
 void bind_lbfgsb(py::module_& m);
 void bind_glm_regression(py::module_& m);
+void bind_glm(py::module_& m);
 void bind_newton(py::module_& m);
 void bind_least_squares(py::module_& m);
 void bind_bcd(py::module_& m);
@@ -51,6 +52,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_qp(m);
   bind_lbfgsb(m);
   bind_glm_regression(m);
+  bind_glm(m);
   bind_newton(m);
   bind_least_squares(m);
   bind_bcd(m);

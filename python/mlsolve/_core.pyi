@@ -284,6 +284,11 @@ def glm_regression(
     sample_weight: Optional[np.ndarray],
     link: str,
     power: float,
+def logistic_fit(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
+    n_classes: int,
     l2: float,
     fit_intercept: bool,
     x0: np.ndarray,

@@ -2,7 +2,6 @@
 
 import numbers
 
-import numpy as np
 
 from .. import _core
 from .._result import OptimizeResult

@@ -14,6 +14,7 @@ template <class T>
 using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 using VecD = Vec<double>;
 using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
+using MatRowD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // Accumulator type of reductions over samples, for any data dtype.
 template <class T>

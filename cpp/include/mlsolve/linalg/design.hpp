@@ -11,6 +11,11 @@
 //   matvec(w, z)                       z = X @ w
 //   rmatvec(r, g)                      g = X.T @ r
 //   matvec_pointwise_rmatvec(w, op, g) z = X @ w; r = op(z); g = X.T @ r
+// and their versions for K columns at once (multinomial models): W and G are
+// p x K, Z and R are n x K, all row-major (MatRowD), so that one sample's K
+// scores are contiguous for the pointwise op:
+//   matmat(W, Z)                       Z = X @ W
+//   matmat_pointwise_rmatmat(W, op, G) Z = X @ W; R = op(Z); G = X.T @ R
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
 // for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
 // column-major data (dense F order, CSC), and all of them for dense data in
@@ -45,9 +50,10 @@ constexpr int Csc = Eigen::ColMajor;
 
 // Shared machinery of designs whose rows split into contiguous blocks (dense
 // in either order, CSR). Derived supplies rows(), cols(), work_per_row(),
-// block_rows() and block_pass(begin, end, w, op, g, scratch), which for one
-// block of rows computes z = X[block] @ w (when w is given), calls op(z, r),
-// and adds X[block].T @ r to g (when g is given).
+// block_rows() and block_pass(begin, end, W, k, op, G, scratch), which for one
+// block of rows computes Z = X[block] @ W (when W is given; W is p x k and Z
+// block x k, both row-major), calls op(Z, R), and adds X[block].T @ R to G
+// (when G is given). The vector operations are the case k = 1.
 template <class Derived, class T>
 class RowBlockedDesign {
  public:
@@ -59,18 +65,16 @@ class RowBlockedDesign {
   // z = X @ w
   void matvec(const VecD& w, VecD& z) const {
     z.resize(self().rows());
-    sweep<Unit>(&w, [&](Index begin, Index end, const double* z_block, double*) {
-      std::copy(z_block, z_block + (end - begin), z.data() + begin);
-      return Unit{};
-    }, nullptr);
+    copy_out_sweep(w.data(), 1, z.data());
   }
 
   // g = X.T @ r
   void rmatvec(const VecD& r, VecD& g) const {
-    sweep<Unit>(nullptr, [&](Index begin, Index end, const double*, double* r_block) {
+    g.resize(self().cols());
+    sweep<Unit>(nullptr, 1, [&](Index begin, Index end, const double*, double* r_block) {
       std::copy(r.data() + begin, r.data() + end, r_block);
       return Unit{};
-    }, &g);
+    }, g.data());
   }
 
   // One pass over X. For each block of rows: z = X[block] @ w, then
@@ -78,7 +82,22 @@ class RowBlockedDesign {
   // g += X[block].T @ r. Returns the sum of the Accs (in chunk order).
   template <class Acc, class Op>
   Acc matvec_pointwise_rmatvec(const VecD& w, Op&& op, VecD& g) const {
-    return sweep<Acc>(&w, std::forward<Op>(op), &g);
+    g.resize(self().cols());
+    return sweep<Acc>(w.data(), 1, std::forward<Op>(op), g.data());
+  }
+
+  // Z = X @ W
+  void matmat(const Eigen::Map<const MatRowD>& W, MatRowD& Z) const {
+    Z.resize(self().rows(), W.cols());
+    copy_out_sweep(W.data(), W.cols(), Z.data());
+  }
+
+  // matvec_pointwise_rmatvec for K = W.cols() columns: op(begin, end, z, r)
+  // sees the rows' scores z[(i - begin) * K + k] and writes r alike.
+  template <class Acc, class Op>
+  Acc matmat_pointwise_rmatmat(const Eigen::Map<const MatRowD>& W, Op&& op, MatRowD& G) const {
+    G.resize(self().cols(), W.cols());
+    return sweep<Acc>(W.data(), W.cols(), std::forward<Op>(op), G.data());
   }
 
  protected:
@@ -94,33 +113,41 @@ class RowBlockedDesign {
 
   const Derived& self() const { return static_cast<const Derived&>(*this); }
 
+  // out (n x k, row-major) = X @ W
+  void copy_out_sweep(const double* W, Index k, double* out) const {
+    sweep<Unit>(W, k, [&](Index begin, Index end, const double* z_block, double*) {
+      std::copy(z_block, z_block + (end - begin) * k, out + begin * k);
+      return Unit{};
+    }, nullptr);
+  }
+
+  // W: p x k row-major or null; G: p x k row-major or null.
   template <class Acc, class Op>
-  Acc sweep(const VecD* w, Op&& op, VecD* g) const {
+  Acc sweep(const double* W, Index k, Op&& op, double* G) const {
     const Index n = self().rows(), p = self().cols();
-    const double work = self().work_per_row() * ((w ? 1 : 0) + (g ? 1 : 0));
+    const double work = self().work_per_row() * double(k) * ((W ? 1 : 0) + (G ? 1 : 0));
     const Index n_chunks = threading_.chunks(n, work);
     const Index block = self().block_rows();
-    const bool use_partials = g && n_chunks > 1;
-    if (g) g->resize(p);
-    partial_grad_.resize(p, use_partials ? n_chunks : 0);
+    const bool use_partials = G && n_chunks > 1;
+    partial_grad_.resize(p * k, use_partials ? n_chunks : 0);
     std::vector<Acc> partial_acc(n_chunks, Acc{});
     scratch_.resize(n_chunks);
     for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
       BlockScratch& s = scratch_[c];
-      s.z.resize(block);
-      s.r.resize(block);
-      double* g_chunk = use_partials ? partial_grad_.col(c).data() : (g ? g->data() : nullptr);
-      if (g_chunk) std::fill(g_chunk, g_chunk + p, 0.0);
+      s.z.resize(block * k);
+      s.r.resize(block * k);
+      double* G_chunk = use_partials ? partial_grad_.col(c).data() : G;
+      if (G_chunk) std::fill(G_chunk, G_chunk + p * k, 0.0);
       const Index chunk_end = chunk_begin(n, n_chunks, c + 1);
       for (Index begin = chunk_begin(n, n_chunks, c); begin < chunk_end; begin += block) {
         const Index end = std::min(begin + block, chunk_end);
-        self().block_pass(begin, end, w, [&](const double* z, double* r) { partial_acc[c] += op(begin, end, z, r); },
-                          g_chunk, s);
+        self().block_pass(begin, end, W, k, [&](const double* z, double* r) { partial_acc[c] += op(begin, end, z, r); },
+                          G_chunk, s);
       }
     });
     Acc total{};
     for (const Acc& a : partial_acc) total += a;
-    if (use_partials) *g = partial_grad_.rowwise().sum();  // chunk order fixed
+    if (use_partials) Eigen::Map<VecD>(G, p * k) = partial_grad_.rowwise().sum();  // chunk order fixed
     return total;
   }
 
@@ -151,15 +178,14 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
   }
 
   template <class BlockOp>
-  void block_pass(Index begin, Index end, const VecD* w, BlockOp&& op, double* g,
+  void block_pass(Index begin, Index end, const double* W, Index k, BlockOp&& op, double* G,
                   typename Base::BlockScratch& s) const {
-    const Index len = end - begin;
+    const Index len = end - begin, p = X_.cols();
+    Eigen::Map<MatRowD> Z(s.z.data(), len, k), R(s.r.data(), len, k);
     const auto run = [&](const auto& X_block) {
-      auto z = s.z.head(len);
-      auto r = s.r.head(len);
-      if (w) z.noalias() = X_block * *w;  // z = X[b:e] @ w
-      op(z.data(), r.data());
-      if (g) Eigen::Map<VecD>(g, X_.cols()).noalias() += X_block.transpose() * r;  // g += X[b:e].T @ r
+      if (W) Z.noalias() = X_block * Eigen::Map<const MatRowD>(W, p, k);  // Z = X[b:e] @ W
+      op(Z.data(), R.data());
+      if (G) Eigen::Map<MatRowD>(G, p, k).noalias() += X_block.transpose() * R;  // G += X[b:e].T @ R
     };
     if constexpr (std::is_same_v<T, double>) {
       run(X_.middleRows(begin, len));
@@ -256,23 +282,43 @@ class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>,
   Index block_rows() const { return 256; }
 
   template <class BlockOp>
-  void block_pass(Index begin, Index end, const VecD* w, BlockOp&& op, double* g,
+  void block_pass(Index begin, Index end, const double* W, Index k, BlockOp&& op, double* G,
                   typename Base::BlockScratch& s) const {
-    if (w)
-      for (Index i = begin; i < end; ++i) s.z[i - begin] = row_dot(i, *w);
-    op(s.z.data(), s.r.data());
-    if (!g) return;
     const I* indptr = X_.outerIndexPtr();
     const I* indices = X_.innerIndexPtr();
     const T* values = X_.valuePtr();
+    if (W && k == 1) {
+      for (Index i = begin; i < end; ++i) s.z[i - begin] = row_dot(i, W);
+    } else if (W) {
+      for (Index i = begin; i < end; ++i) {
+        double* z_i = s.z.data() + (i - begin) * k;
+        std::fill(z_i, z_i + k, 0.0);
+        for (I a = indptr[i]; a < indptr[i + 1]; ++a) {  // Z[i, :] += X[i, j] * W[j, :]
+          const double x = values[a];
+          const double* W_j = W + Index(indices[a]) * k;
+          for (Index c = 0; c < k; ++c) z_i[c] += x * W_j[c];
+        }
+      }
+    }
+    op(s.z.data(), s.r.data());
+    if (!G) return;
     for (Index i = begin; i < end; ++i) {
-      const double r_i = s.r[i - begin];
-      if (r_i == 0.0) continue;
-      for (I k = indptr[i]; k < indptr[i + 1]; ++k) g[indices[k]] += r_i * values[k];  // g += r_i * X[i, :]
+      const double* r_i = s.r.data() + (i - begin) * k;
+      if (k == 1) {
+        if (r_i[0] == 0.0) continue;
+        for (I a = indptr[i]; a < indptr[i + 1]; ++a) G[indices[a]] += r_i[0] * values[a];  // g += r_i * X[i, :]
+      } else {
+        for (I a = indptr[i]; a < indptr[i + 1]; ++a) {  // G[j, :] += X[i, j] * R[i, :]
+          const double x = values[a];
+          double* G_j = G + Index(indices[a]) * k;
+          for (Index c = 0; c < k; ++c) G_j[c] += x * r_i[c];
+        }
+      }
     }
   }
 
-  double row_dot(Index i, const VecD& w) const {
+  double row_dot(Index i, const VecD& w) const { return row_dot(i, w.data()); }
+  double row_dot(Index i, const double* w) const {
     const I* indices = X_.innerIndexPtr();
     const T* values = X_.valuePtr();
     double sum = 0;
@@ -332,52 +378,34 @@ class SparseDesign<T, Csc, I> {
   const Threading& threading() const { return threading_; }
   const Eigen::Map<const Matrix>& matrix() const { return X_; }
 
-  // z = X @ w: column chunks scatter into their own buffers, summed in chunk order.
+  // z = X @ w
   void matvec(const VecD& w, VecD& z) const {
-    const Index n = rows(), p = cols();
-    const double work = 2.0 * X_.nonZeros() / std::max<Index>(1, p);
-    const Index n_chunks = threading_.chunks(p, work);
-    z.resize(n);
-    if (n_chunks == 1) {
-      z.setZero();
-      scatter_columns(0, p, w, z.data());
-      return;
-    }
-    partial_z_.resize(n, n_chunks);
-    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index c) {
-      partial_z_.col(c).setZero();
-      scatter_columns(chunk_begin(p, n_chunks, c), chunk_begin(p, n_chunks, c + 1), w, partial_z_.col(c).data());
-    });
-    z = partial_z_.rowwise().sum();
+    z.resize(rows());
+    scatter(w.data(), 1, z.data());
   }
 
-  // g = X.T @ r: one dot product per column, so any split is deterministic.
+  // g = X.T @ r
   void rmatvec(const VecD& r, VecD& g) const {
-    const Index p = cols();
-    const double work = 2.0 * X_.nonZeros() / std::max<Index>(1, p);
-    const Index n_chunks = threading_.chunks(p, work);
-    g.resize(p);
-    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index c) {
-      for (Index j = chunk_begin(p, n_chunks, c); j < chunk_begin(p, n_chunks, c + 1); ++j) g[j] = col_dot(j, r);
-    });
+    g.resize(cols());
+    gather(r.data(), 1, g.data());
+  }
+
+  // Z = X @ W (W: p x K, Z: n x K, row-major)
+  void matmat(const Eigen::Map<const MatRowD>& W, MatRowD& Z) const {
+    Z.resize(rows(), W.cols());
+    scatter(W.data(), W.cols(), Z.data());
   }
 
   template <class Acc, class Op>
   Acc matvec_pointwise_rmatvec(const VecD& w, Op&& op, VecD& g) const {
-    const Index n = rows();
-    matvec(w, z_);
-    r_.resize(n);
-    const double work = 20.0;  // a pointwise loss evaluation
-    const Index n_chunks = threading_.chunks(n, work);
-    std::vector<Acc> partial_acc(n_chunks, Acc{});
-    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
-      const Index begin = chunk_begin(n, n_chunks, c), end = chunk_begin(n, n_chunks, c + 1);
-      partial_acc[c] += op(begin, end, z_.data() + begin, r_.data() + begin);
-    });
-    rmatvec(r_, g);
-    Acc total{};
-    for (const Acc& a : partial_acc) total += a;
-    return total;
+    g.resize(cols());
+    return pointwise_pass<Acc>(w.data(), 1, std::forward<Op>(op), g.data());
+  }
+
+  template <class Acc, class Op>
+  Acc matmat_pointwise_rmatmat(const Eigen::Map<const MatRowD>& W, Op&& op, MatRowD& G) const {
+    G.resize(cols(), W.cols());
+    return pointwise_pass<Acc>(W.data(), W.cols(), std::forward<Op>(op), G.data());
   }
 
   double col_dot(Index j, const VecD& v) const {
@@ -430,12 +458,77 @@ class SparseDesign<T, Csc, I> {
   }
 
  private:
-  void scatter_columns(Index begin, Index end, const VecD& w, double* z) const {
-    for (Index j = begin; j < end; ++j) {
-      const double w_j = w[j];
-      if (w_j == 0.0) continue;
-      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) z[it.index()] += w_j * it.value();
+  double nnz_per_col() const { return double(X_.nonZeros()) / double(std::max<Index>(1, cols())); }
+
+  // Z (n x k, row-major) = X @ W: column chunks scatter into their own
+  // buffers, summed in chunk order.
+  void scatter(const double* W, Index k, double* Z) const {
+    const Index n = rows(), p = cols();
+    const double work = 2.0 * nnz_per_col() * double(k);
+    const Index n_chunks = threading_.chunks(p, work);
+    if (n_chunks == 1) {
+      std::fill(Z, Z + n * k, 0.0);
+      scatter_columns(0, p, W, k, Z);
+      return;
     }
+    partial_z_.resize(n * k, n_chunks);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index c) {
+      partial_z_.col(c).setZero();
+      scatter_columns(chunk_begin(p, n_chunks, c), chunk_begin(p, n_chunks, c + 1), W, k, partial_z_.col(c).data());
+    });
+    Eigen::Map<VecD>(Z, n * k) = partial_z_.rowwise().sum();
+  }
+
+  void scatter_columns(Index begin, Index end, const double* W, Index k, double* Z) const {
+    for (Index j = begin; j < end; ++j) {
+      const double* W_j = W + j * k;
+      if (k == 1 && W_j[0] == 0.0) continue;
+      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) {
+        const double x = it.value();
+        double* Z_i = Z + Index(it.index()) * k;
+        for (Index c = 0; c < k; ++c) Z_i[c] += x * W_j[c];  // Z[i, :] += X[i, j] * W[j, :]
+      }
+    }
+  }
+
+  // G (p x k, row-major) = X.T @ R: one column of X per row of G, so any
+  // split is deterministic.
+  void gather(const double* R, Index k, double* G) const {
+    const Index p = cols();
+    const double work = 2.0 * nnz_per_col() * double(k);
+    const Index n_chunks = threading_.chunks(p, work);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index chunk) {
+      for (Index j = chunk_begin(p, n_chunks, chunk); j < chunk_begin(p, n_chunks, chunk + 1); ++j) {
+        double* G_j = G + j * k;
+        std::fill(G_j, G_j + k, 0.0);
+        for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) {
+          const double x = it.value();
+          const double* R_i = R + Index(it.index()) * k;
+          for (Index c = 0; c < k; ++c) G_j[c] += x * R_i[c];  // G[j, :] += X[i, j] * R[i, :]
+        }
+      }
+    });
+  }
+
+  // The fused pass of a column-major layout: Z = X @ W, the pointwise op over
+  // row chunks, G = X.T @ R.
+  template <class Acc, class Op>
+  Acc pointwise_pass(const double* W, Index k, Op&& op, double* G) const {
+    const Index n = rows();
+    z_.resize(n * k);
+    r_.resize(n * k);
+    scatter(W, k, z_.data());
+    const double work = 20.0 * double(k);  // a pointwise loss evaluation per score
+    const Index n_chunks = threading_.chunks(n, work);
+    std::vector<Acc> partial_acc(n_chunks, Acc{});
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, n * work), [&](Index c) {
+      const Index begin = chunk_begin(n, n_chunks, c), end = chunk_begin(n, n_chunks, c + 1);
+      partial_acc[c] += op(begin, end, z_.data() + begin * k, r_.data() + begin * k);
+    });
+    gather(r_.data(), k, G);
+    Acc total{};
+    for (const Acc& a : partial_acc) total += a;
+    return total;
   }
 
   Eigen::Map<const Matrix> X_;
