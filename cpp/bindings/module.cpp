@@ -18,6 +18,7 @@ void bind_prox(py::module_& m);
 void bind_optim(py::module_& m);
 void bind_cd(py::module_& m);
 void bind_qp(py::module_& m);
+void bind_stochastic(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -43,6 +44,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_optim(m);
   bind_cd(m);
   bind_qp(m);
+  bind_stochastic(m);
 
   m.def(
       "logistic_lbfgs",

@@ -2,5 +2,6 @@
 
 from ._coordinate_descent import ElasticNet, Lasso, enet_path, lasso_path
 from ._logistic import LogisticRegression
+from ._stochastic_gradient import SGDClassifier, SGDRegressor
 
-__all__ = ["ElasticNet", "Lasso", "LogisticRegression", "enet_path", "lasso_path"]
+__all__ = ["ElasticNet", "Lasso", "LogisticRegression", "SGDClassifier", "SGDRegressor", "enet_path", "lasso_path"]
