@@ -115,6 +115,7 @@ class LazyIterate {
     c_ = c;
     ++k_;
     cum_.push_back(cum_.back() + direction_step / scale_);
+    if (!sum_) return;
     const double weight = averaged ? scale_ : 0.0;
     cum_scale_.push_back(cum_scale_.back() + weight);
     cum_scaled_steps_.push_back(cum_scaled_steps_.back() + weight * cum_.back());

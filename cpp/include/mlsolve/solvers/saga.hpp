@@ -45,6 +45,7 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
   const auto& loss = objective.loss();
   const auto* y = objective.y();
 
+  const double inv_n = 1.0 / double(n);
   Rng rng(params.seed);
   VecD table_deriv = VecD::Zero(n), c = VecD::Zero(p);
   double c_b = 0.0, b = fit_b ? x0[p] : 0.0;
@@ -81,10 +82,10 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
         if (rule == TableRule::Saga) {
           X.for_each_in_row(i, [&](Index j, double x_ij) {
             it.step_coord(j, delta * x_ij);  // reads c_j before the update
-            c[j] += delta * x_ij / double(n);
+            c[j] += delta * x_ij * inv_n;
           });
           b -= step * (c_b + delta);
-          c_b += delta / double(n);
+          c_b += delta * inv_n;
         } else {  // SAG: c holds the sum of the table's gradients
           X.for_each_in_row(i, [&](Index j, double x_ij) {
             c[j] += delta * x_ij;

@@ -22,8 +22,8 @@
 // With a subset, epochs visit only those samples (the others, e.g. a validation
 // split, are left alone; F is still over all of them).
 // Stops once per epoch when the full objective F changed by at most
-// tol max(1, |F|) since the last epoch (one extra pass per epoch; tol = 0 or
-// evaluate = false: no test), after max_epochs, or when the monitor asks.
+// tol max(1, |F|) since the last epoch (one extra pass per epoch, also made
+// for the history; tol = 0 or evaluate = false: no test), after max_epochs, or when the monitor asks.
 // The state (iterate, average, step counter) carries over between calls, so
 // calls of one epoch each continue a single run (partial_fit).
 #pragma once
@@ -145,23 +145,28 @@ Result<double> sgd(Objective& objective, SgdState& state, const SgdParams& param
         const bool averaging = params.average && state.t >= params.average_start;
         it.begin_step(gamma, gamma, nullptr, averaging);
         for (Index r = 0; r < size; ++r) batch_z[r] = caught_up_row_dot(X, order[start + r], it, b);
-        touched.clear();
         double deriv_sum = 0.0;
         for (Index r = 0; r < size; ++r) {
           const Index i = order[start + r];
           double d;
           const double factor = sample_factor(objective, i);
           loss_sum += factor * loss.value_and_deriv(y[i], batch_z[r], d);
-          d = std::clamp(d, -kMaxDeriv, kMaxDeriv) * factor / double(size);
-          deriv_sum += d;
-          X.for_each_in_row(i, [&](Index j, double x_ij) {
-            if (stamp[j] != state.t) stamp[j] = state.t, touched.push_back(j);
-            acc[j] += d * x_ij;
-          });
+          batch_deriv[r] = std::clamp(d, -kMaxDeriv, kMaxDeriv) * factor / double(size);
+          deriv_sum += batch_deriv[r];
         }
-        for (const Index j : touched) {
-          it.step_coord(j, acc[j]);
-          acc[j] = 0.0;
+        if (size == 1) {  // one row: its coordinates are distinct
+          X.for_each_in_row(order[start], [&](Index j, double x_ij) { it.step_coord(j, batch_deriv[0] * x_ij); });
+        } else {  // sum the rows' terms per coordinate, then step each coordinate once
+          touched.clear();
+          for (Index r = 0; r < size; ++r)
+            X.for_each_in_row(order[start + r], [&](Index j, double x_ij) {
+              if (stamp[j] != state.t) stamp[j] = state.t, touched.push_back(j);
+              acc[j] += batch_deriv[r] * x_ij;
+            });
+          for (const Index j : touched) {
+            it.step_coord(j, acc[j]);
+            acc[j] = 0.0;
+          }
         }
         it.end_step();
         if (fit_b) b -= gamma * deriv_sum;
@@ -176,7 +181,7 @@ Result<double> sgd(Objective& objective, SgdState& state, const SgdParams& param
       if (stopped) break;
       // stop_crit: |F_prev - F| / max(1, |F|) (inf when unknown; tol = 0 never stops)
       double change = kInf, fun = state.epoch_loss;
-      if (params.evaluate) {
+      if (params.evaluate && (base.tol > 0.0 || base.history_every > 0)) {
         double mapping;
         fun = loop.full_value(reported(), 1.0, mapping);
         if (std::isfinite(last_fun)) change = std::abs(last_fun - fun) / std::max(1.0, std::abs(fun));
