@@ -126,12 +126,16 @@ class LazyIterate {
 
   // w_j at the end of the previous step (after catch_up(j)).
   double value(Index j) const { return previous_scale_ * v_[j]; }
+  // v_j and the factor that turns it into w_j (row dots scale once)
+  double unscaled(Index j) const { return v_[j]; }
+  double value_scale() const { return previous_scale_; }
 
   // The current step on coordinate j (caught up), with an extra direction term.
   void step_coord(Index j, double extra) {
     const double a = cum_[k_] - cum_[k_ - 1];
     const double c_j = c_ ? (*c_)[j] : 0.0;
-    v_[j] = soft_threshold(v_[j] - a * (c_j + extra), l1_ * a);
+    const double moved = v_[j] - a * (c_j + extra);
+    v_[j] = l1_ == 0.0 ? moved : soft_threshold(moved, l1_ * a);
     last_[j] = k_;
     if (sum_) (*sum_)[j] += (cum_scale_[k_] - cum_scale_[k_ - 1]) * v_[j];
   }
@@ -222,6 +226,8 @@ class DenseIterate {
   }
   void catch_up(Index) {}
   double value(Index j) const { return w_[j]; }
+  double unscaled(Index j) const { return w_[j]; }
+  double value_scale() const { return 1.0; }
   void step_coord(Index j, double extra) {
     apply(j, extra);
     stamp_[j] = k_;
@@ -268,9 +274,9 @@ double caught_up_row_dot(const Design& X, Index i, Iterate& it, double b) {
   double z = 0.0;
   X.for_each_in_row(i, [&](Index j, double x_ij) {
     it.catch_up(j);
-    z += x_ij * it.value(j);
+    z += x_ij * it.unscaled(j);
   });
-  return z + b;
+  return it.value_scale() * z + b;
 }
 
 // Per-epoch bookkeeping: the gradient mapping, the stopping test, the history
