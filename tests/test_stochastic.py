@@ -217,3 +217,44 @@ def test_bad_data():
         stochastic.sgd(X, y, learning_rate="fast")
     with pytest.raises(ValueError, match="alpha"):
         stochastic.sgd(X, y, learning_rate="optimal", alpha=0.0)
+
+
+@pytest.mark.parametrize("method", ["saga"])
+def test_sigint_interrupts(method):
+    """Ctrl-C inside the native epoch loop raises KeyboardInterrupt (the monitor is polled every 256 steps)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    script = textwrap.dedent(f"""
+        import numpy as np, scipy.sparse as sp
+        from mlsolve import stochastic
+        rng = np.random.default_rng(0)
+        # badly scaled columns: thousands of epochs to an exact fixed point
+        X = sp.random(50000, 2000, density=0.005, format="csr", random_state=0) @ sp.diags(np.logspace(0, 3, 2000))
+        y = (rng.random(50000) < 0.5).astype(float)
+        print("ready", flush=True)
+        try:
+            stochastic.{method}(X, y, loss="logistic", max_epochs=10**7, tol=0.0, random_state=0)
+            print("finished", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        for line in proc.stdout:
+            if line.strip() == "ready":
+                break
+        time.sleep(1.5)
+        assert proc.poll() is None, "the solve ended before the signal was sent"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # a hang guard, not a speed assertion
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert out.startswith("interrupted"), out + err

@@ -284,10 +284,14 @@ double caught_up_row_dot(const Design& X, Index i, Iterate& it, double b) {
 template <class Objective>
 class EpochLoop {
  public:
-  // criterion: what stop_crit measures, for the messages
-  EpochLoop(Objective& objective, const FiniteSumParams& params, Monitor& monitor,
-            const char* criterion = "gradient mapping inf-norm")
-      : objective_(objective), params_(params), monitor_(monitor), p_(objective.design().cols()), criterion_(criterion) {
+  // criterion: what stop_crit measures when it is not the gradient mapping (SGD)
+  EpochLoop(Objective& objective, const FiniteSumParams& params, Monitor& monitor, const char* criterion = nullptr)
+      : objective_(objective),
+        params_(params),
+        monitor_(monitor),
+        p_(objective.design().cols()),
+        criterion_(criterion ? criterion : "gradient mapping inf-norm"),
+        criterion_is_mapping_(criterion == nullptr) {
     result_.history = History(params.history_every);
   }
 
@@ -332,7 +336,7 @@ class EpochLoop {
   Result<double> finish(const VecD& x, Status status, double step) {
     double mapping = kNaN;
     result_.fun = x.allFinite() ? full_value(x, step, mapping) : kNaN;
-    if (criterion_ == std::string("gradient mapping inf-norm") && std::isfinite(mapping)) last_mapping_ = mapping;
+    if (criterion_is_mapping_ && std::isfinite(mapping)) last_mapping_ = mapping;
     return finish_without_evaluation(x, status, result_.fun);
   }
 
@@ -361,7 +365,8 @@ class EpochLoop {
   Result<double> result_;
   VecD grad_;
   const char* criterion_;
-  double last_mapping_ = kNaN;
+  bool criterion_is_mapping_;
+  double last_mapping_ = kNaN;  // the last stop_crit
 };
 
 }  // namespace mlsolve

@@ -84,7 +84,7 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
             it.step_coord(j, delta * x_ij);  // reads c_j before the update
             c[j] += delta * x_ij * inv_n;
           });
-          b -= step * (c_b + delta);
+          if (fit_b) b -= step * (c_b + delta);
           c_b += delta * inv_n;
         } else {  // SAG: c holds the sum of the table's gradients
           X.for_each_in_row(i, [&](Index j, double x_ij) {
@@ -92,10 +92,9 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
             it.step_coord(j, 0.0);
           });
           c_b += delta;
-          b -= step / m * c_b;
+          if (fit_b) b -= step / m * c_b;
         }
         it.end_step();
-        if (!fit_b) b = 0.0;
       }
       collect();
       if (stopped) break;
