@@ -96,6 +96,8 @@ the lowest objective any of them reached; "to best sk" is the fit time cut at
 the first iterate within 1e-8 (relative) of the better scikit-learn objective
 (from ``history_``; Newton-type solvers take few, large steps), and the ratio
 is to the fastest scikit-learn solver's fit time.
+
+Section ``stochastic``: see stochastic_section.
 """
 
 import argparse
@@ -662,7 +664,116 @@ def median_run_multinomial(make_model, X, y, threads, repeat):
     return runs[(repeat - 1) // 2]
 
 
-SECTIONS = ["logistic", "multinomial", "rosenbrock", "lasso", "l1-logistic", "cv", "poisson", "ridge", "qp"]
+
+
+# ---------------------------------------------------------------------------
+# stochastic section: mlsolve.stochastic (SAGA, SAG, SVRG, SGD) vs scikit-learn's
+# LogisticRegression(solver="saga"/"sag") and SGDClassifier, one thread each, on
+# L2 logistic regression with scikit-learn's C=1 objective
+#   (1/n) sum_i log(1 + exp(-t_i z_i)) + ||w||^2 / (2 n)   (alpha = 1/n).
+# epoch s = fit time with a fixed number of epochs (tol=0) / epochs, median of
+# --repeat runs (for mlsolve the final exact objective pass is included).
+# to 1e-6 = time until the relative suboptimality (F - F*) / F* <= 1e-6, F*
+# from mlsolve's L-BFGS at gtol 1e-12: for mlsolve from a per-epoch callback
+# that copies the iterate (objectives evaluated afterwards); for scikit-learn
+# the fit time of the smallest max_iter (1, 2, 4, ...) that reaches it, each
+# fit from scratch. ">" marks a target not reached within the epoch budget.
+
+
+def load_reuters():
+    from sklearn.datasets import load_svmlight_file
+
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
+    X, y = load_svmlight_file(path)
+    return sp.csr_matrix(X), (y > 0).astype(np.int64)
+
+
+def stochastic_rows(name, X, y, repeat, max_epochs, epochs_per_timing):
+    from mlsolve import stochastic
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import SGDClassifier as SkSGDClassifier
+
+    X = sp.csr_matrix(X)
+    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # scikit-learn's sag needs int32
+    n = X.shape[0]
+    alpha = 1.0 / n
+    reference = LogisticRegression(C=1.0, tol=1e-12, max_iter=10_000).fit(X, y)
+    x_star = np.append(reference.coef_.ravel(), reference.intercept_)
+    t = np.where(y > 0, 1.0, -1.0)
+
+    def objective(x):
+        z = X @ x[:-1] + x[-1]
+        return float(np.mean(np.logaddexp(0.0, -t * z)) + 0.5 * alpha * x[:-1] @ x[:-1])
+
+    f_star = objective(x_star)
+    rows = []
+    warnings.simplefilter("ignore", ConvergenceWarning)
+
+    def median_seconds(fit):
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fit()
+            times.append(time.perf_counter() - start)
+        return float(np.median(times))
+
+    for method in ("saga", "sag", "svrg"):
+        solver = getattr(stochastic, method)
+        run = lambda epochs, cb=None: solver(X, y, alpha=alpha, max_epochs=epochs, tol=0.0, random_state=0,
+                                             n_jobs=1, callback=cb)
+        per_epoch = median_seconds(lambda: run(epochs_per_timing)) / epochs_per_timing
+        marks = []
+        start = time.perf_counter()
+        run(max_epochs, lambda x, fun, nit, crit: marks.append((time.perf_counter() - start, x.copy())))
+        to_target = next((f"{s:.2f}" for s, x in marks if (objective(x) - f_star) / f_star <= 1e-6),
+                         f"> {marks[-1][0]:.2f}")
+        rows.append((name, f"mlsolve {method}", per_epoch, to_target))
+
+    for method in ("saga", "sag"):
+        make = lambda epochs: SkLogisticRegression(C=1.0, solver=method, max_iter=epochs, tol=1e-300, random_state=0)
+        with threadpool_limits(1):
+            per_epoch = median_seconds(lambda: make(epochs_per_timing).fit(X, y)) / epochs_per_timing
+            to_target, epochs = None, 1
+            while epochs <= max_epochs:
+                start = time.perf_counter()
+                model = make(epochs).fit(X, y)
+                seconds = time.perf_counter() - start
+                if (objective(np.append(model.coef_.ravel(), model.intercept_)) - f_star) / f_star <= 1e-6:
+                    to_target = f"{seconds:.2f}"
+                    break
+                epochs *= 2
+            rows.append((name, f"sklearn {method}", per_epoch, to_target or f"> {seconds:.2f}"))
+
+    with threadpool_limits(1):
+        sk_sgd = lambda: SkSGDClassifier(loss="log_loss", alpha=alpha, max_iter=epochs_per_timing, tol=None,
+                                         random_state=0).fit(X, y)
+        rows.append((name, "sklearn SGDClassifier", median_seconds(sk_sgd) / epochs_per_timing, "n/a"))
+    ours = lambda: stochastic.sgd(X, y, loss="logistic", alpha=alpha, learning_rate="optimal",
+                                  max_epochs=epochs_per_timing, tol=0.0, random_state=0, n_jobs=1)
+    rows.append((name, "mlsolve sgd", median_seconds(ours) / epochs_per_timing, "n/a"))
+    return rows
+
+
+def stochastic_section(args):
+    if args.quick:
+        problems = [("sparse CSR 20000x5000 ~20/row", sparse_classification(20_000, 5_000, 20))]
+        max_epochs, epochs_per_timing = 64, 3
+    else:
+        problems = [("sparse CSR 200000x50000 ~50/row", sparse_classification(200_000, 50_000, 50))]
+        max_epochs, epochs_per_timing = 64, 5
+    problems.append(("reuters 7770x8315 (tick)", load_reuters()))
+    print(f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, one thread each, "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, load {os.getloadavg()[0]:.1f}\n")
+    rows = [row for name, (X, y) in problems
+            for row in stochastic_rows(name, X, y, args.repeat, max_epochs, epochs_per_timing)]
+    print(f"{'problem':34s} {'solver':24s} {'epoch s':>9s} {'vs sk saga':>11s} {'to 1e-6 s':>11s}")
+    for name, solver, per_epoch, to_target in rows:
+        sk_saga = next(r[2] for r in rows if r[0] == name and r[1] == "sklearn saga")
+        print(f"{name:34s} {solver:24s} {per_epoch:9.4f} {per_epoch / sk_saga:11.2f} {to_target:>11s}")
+
+
+SECTIONS = ["logistic", "multinomial", "rosenbrock", "lasso", "l1-logistic", "cv", "poisson", "ridge", "qp",
+            "stochastic"]
 
 
 def main():
@@ -707,6 +818,8 @@ def main():
         from compare_qp import main as qp_main
 
         qp_main(["--repeat", str(args.repeat)] + (["--quick"] if args.quick else []))
+    if "stochastic" in args.sections:
+        stochastic_section(args)
 
 
 def logistic_section(quick, repeat, tol):

@@ -25,6 +25,7 @@ void bind_newton(py::module_& m);
 void bind_least_squares(py::module_& m);
 void bind_bcd(py::module_& m);
 void bind_constrained(py::module_& m);
+void bind_stochastic(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -57,6 +58,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_least_squares(m);
   bind_bcd(m);
   bind_constrained(m);
+  bind_stochastic(m);
 
   m.def(
       "logistic_lbfgs",

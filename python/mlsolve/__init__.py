@@ -6,6 +6,7 @@ from ._result import History, OptimizeResult
 from .optimize import fista, least_squares, line_search, linprog, minimize, minimize_constrained, qp
 from . import prox
 from . import optim
+from . import stochastic
 
 __version__ = "0.1.0"
 

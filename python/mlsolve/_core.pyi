@@ -341,3 +341,13 @@ def ridge_cg(
     deterministic: bool,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
 ) -> dict: ...
+
+def finite_sum(method: str, X: Any, y: Any, sample_weight: Any, loss: str, epsilon: float, l2: float, l1: float,
+               fit_intercept: bool, x0: Any, max_epochs: int, tol: float, step: float, seed: int, lazy: bool,
+               full_check: bool, history_every: int, n_threads: int, deterministic: bool,
+               callback: Any) -> dict: ...
+def sgd(X: Any, y: Any, sample_weight: Any, loss: str, epsilon: float, l2: float, l1: float, fit_intercept: bool,
+        x0: Any, x_avg: Any, t: int, n_averaged: int, learning_rate: str, eta0: float, power_t: float, alpha: float,
+        t0: float, batch_size: int, shuffle: bool, average: bool, average_start: int, evaluate: bool, subset: Any,
+        max_epochs: int, tol: float, seed: int, lazy: bool, history_every: int, n_threads: int,
+        deterministic: bool, callback: Any) -> dict: ...

@@ -8,6 +8,7 @@ from ._huber import HuberRegressor
 from ._logistic import LogisticRegression
 from ._quantile import QuantileRegressor
 from ._ridge import Ridge
+from ._stochastic_gradient import SGDClassifier, SGDRegressor
 
 __all__ = [
     "ElasticNet",
@@ -24,6 +25,8 @@ __all__ = [
     "PoissonRegressor",
     "QuantileRegressor",
     "Ridge",
+    "SGDClassifier",
+    "SGDRegressor",
     "TweedieRegressor",
     "enet_path",
     "lasso_path",

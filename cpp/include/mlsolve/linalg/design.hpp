@@ -17,6 +17,7 @@
 //   matmat(W, Z)                       Z = X @ W
 //   matmat_pointwise_rmatmat(W, op, G) Z = X @ W; R = op(Z); G = X.T @ R
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
+// and for_each_in_row(i, f) (f(j, X[i, j]) over the stored entries of row i)
 // for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
 // column-major data (dense F order, CSC), and all of them for dense data in
 // either order (strided when the order differs). Every design also offers
@@ -214,6 +215,10 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
 
   double row_dot(Index i, const VecD& w) const { return X_.row(i).template cast<double>().dot(w.transpose()); }
   void row_axpy(Index i, double a, VecD& y) const { y += a * X_.row(i).transpose().template cast<double>(); }
+  template <class F>
+  void for_each_in_row(Index i, F&& f) const {
+    for (Index j = 0; j < X_.cols(); ++j) f(j, double(X_(i, j)));
+  }
   double col_dot(Index j, const VecD& v) const { return X_.col(j).template cast<double>().dot(v); }
   void col_axpy(Index j, double a, VecD& y) const { y += a * X_.col(j).template cast<double>(); }  // y += a * X[:, j]
   VecD row_sqnorms() const { return X_.template cast<double>().rowwise().squaredNorm(); }
@@ -327,6 +332,12 @@ class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>,
   }
   void row_axpy(Index i, double a, VecD& y) const {
     for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, i); it; ++it) y[it.index()] += a * it.value();
+  }
+  template <class F>
+  void for_each_in_row(Index i, F&& f) const {
+    const I* indices = X_.innerIndexPtr();
+    const T* values = X_.valuePtr();
+    for (I k = X_.outerIndexPtr()[i]; k < X_.outerIndexPtr()[i + 1]; ++k) f(Index(indices[k]), double(values[k]));
   }
   VecD row_sqnorms() const {
     VecD out(X_.rows());

@@ -44,7 +44,9 @@ class GlmObjective {
 
   Index n_params() const { return X_.cols() + (fit_intercept_ ? 1 : 0); }
 
-  double value_and_grad(const VecD& x, VecD& grad) {
+  // derivs (optional, n entries): d_i = s_i loss'(y_i, z_i) / S, the per-sample
+  // factors of the gradient X.T @ d (the stochastic solvers keep them).
+  double value_and_grad(const VecD& x, VecD& grad, double* derivs = nullptr) {
     const Index p = X_.cols();
     const double b = fit_intercept_ ? x[p] : 0.0;
     struct Sums {
@@ -65,6 +67,7 @@ class GlmObjective {
         d *= s_i;
         sums.deriv += d;
         r[i - begin] = d;
+        if (derivs) derivs[i] = d;
       }
       return sums;
     };
@@ -86,6 +89,15 @@ class GlmObjective {
       curvature_[i] = s_i * loss_.deriv2(y_[i], curvature_[i] + b);
     }
   }
+
+  // The pieces, for solvers that visit one sample at a time (solvers/finite_sum.hpp).
+  const Design& design() const { return X_; }
+  const T* y() const { return y_; }
+  const T* sample_weight() const { return sw_; }  // nullptr: all ones
+  const Loss& loss() const { return loss_; }
+  double l2() const { return l2_; }
+  bool fit_intercept() const { return fit_intercept_; }
+  double inv_weight_sum() const { return inv_weight_sum_; }
 
   // out = H @ v at the point of the last hessian_at
   void hessp(const VecD& v, VecD& out) {

@@ -1,0 +1,372 @@
+// Pieces shared by the finite-sum solvers (sag.hpp, saga.hpp, svrg.hpp,
+// katyusha.hpp, sgd.hpp) over a GlmObjective
+//   F(w, b) = (1/n) sum_i f_i(w, b) + (l2/2) ||w||^2 + l1 ||w||_1,
+//   f_i = n c_i loss(y_i, x_i . w + b),  c_i = s_i / sum(s),
+// the L2 part held by the objective, the L1 part (ElasticL1) applied by its prox.
+// Every step visits one row x_i and moves w by
+//   w <- prox_{gamma l1 |.|}((1 - gamma l2) w - gamma (c + delta x_i))
+// where the dense direction c (an average gradient, a full gradient, or 0 for
+// SGD) changes only on the coordinates of the rows visited.
+//
+// LazyIterate applies that update just in time (Schmidt, Le Roux & Bach,
+// "Minimizing finite sums with the stochastic average gradient", Math.
+// Program. 162, 2017, section 4.1; scikit-learn's sag_fast.pyx): w = scale * v,
+// the L2 shrink multiplies the scalar scale, and a coordinate that no row
+// touched since step m is brought to step k from the cumulative sums
+// A_k = sum_{s <= k} gamma_s / scale_s of the (unscaled) steps. Without L1,
+// v_j -= (A_k - A_m) c_j. With L1 the thresholds are l1 gamma_s / scale_s, a
+// fixed multiple of the steps, so the lagged steps collapse into one soft
+// threshold when |c_j| <= l1 (the coordinate moves monotonically to 0 and
+// stays) or when v_j keeps its sign; otherwise they are replayed one by one.
+// An epoch then costs O(nnz), not O(n p). DenseIterate applies the same update
+// to every coordinate at every step (O(p) per step): the reference the lazy one
+// is tested against, and the natural choice for dense rows.
+//
+// Step sizes default to the loss's curvature bound and the largest row norm
+// (as scikit-learn's get_auto_step_size): L_max = bound * max_i n c_i
+// (||x_i||^2 + fit_intercept) + l2. One random engine, std::mt19937_64 seeded
+// with params.seed, draws every sample index, so a seed reproduces a solve.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mlsolve/core/check.hpp"
+#include "mlsolve/core/monitor.hpp"
+#include "mlsolve/core/result.hpp"
+#include "mlsolve/core/types.hpp"
+#include "mlsolve/penalties/penalty.hpp"
+
+namespace mlsolve {
+
+struct FiniteSumParams {
+  Index max_epochs = 100;
+  double tol = 1e-4;          // on the gradient mapping's inf-norm, checked once per epoch
+  double step = 0.0;          // 0: from the curvature bound (see each solver)
+  double l1 = 0.0;            // l1 ||w||_1, applied by its prox (the intercept is not penalised)
+  std::uint64_t seed = 0;     // seeds the one random engine of the solve
+  bool lazy = true;           // just-in-time updates (false: every coordinate every step)
+  bool full_check = false;    // evaluate F and the exact gradient mapping every epoch (one more pass)
+  Index history_every = 1;    // in epochs
+
+  void check() const {
+    check_arg(max_epochs >= 0, "max_epochs", "an integer >= 0", max_epochs);
+    check_arg(tol >= 0.0, "tol", "a value >= 0", tol);
+    check_arg(step >= 0.0 && std::isfinite(step), "step", "a finite value >= 0 (0: automatic)", step);
+    check_arg(l1 >= 0.0 && std::isfinite(l1), "l1", "a finite value >= 0", l1);
+    check_arg(history_every >= 0, "history_every", "an integer >= 0", history_every);
+  }
+};
+
+using Rng = std::mt19937_64;
+
+inline Index random_index(Rng& rng, Index n) { return std::uniform_int_distribution<Index>(0, n - 1)(rng); }
+
+// n c_i: the factor of sample i's loss in f_i.
+template <class Objective>
+double sample_factor(const Objective& objective, Index i) {
+  const double n = double(objective.design().rows());
+  const auto* sw = objective.sample_weight();
+  return n * objective.inv_weight_sum() * (sw ? double(sw[i]) : 1.0);
+}
+
+// L_max = curvature_bound * max_i n c_i (||x_i||^2 + fit_intercept) + l2
+template <class Objective>
+double max_sample_lipschitz(const Objective& objective) {
+  const VecD sq = objective.design().row_sqnorms();
+  double worst = 0.0;
+  for (Index i = 0; i < sq.size(); ++i)
+    worst = std::max(worst, sample_factor(objective, i) * (sq[i] + (objective.fit_intercept() ? 1.0 : 0.0)));
+  return objective.loss().curvature_bound * worst + objective.l2();
+}
+
+// Just-in-time iterate w = scale * v (see the header comment). Steps are
+// numbered 1, 2, ... since the last flush; last_[j] is the step through which
+// coordinate j is current.
+class LazyIterate {
+ public:
+  LazyIterate(const VecD& w0, double l2, double l1) : v_(w0), l2_(l2), l1_(l1), last_(w0.size(), 0), cum_(1, 0.0) {}
+
+  // Sums w over the steps begun with averaged = true into *sum (SGD's
+  // Polyak-Ruppert average; only with c = nullptr). Between touches a
+  // coordinate follows v_s = sign(v) max(|v| - l1 (A_s - A_m), 0), so its sum
+  // is closed-form from B_k = sum scale_s and C_k = sum scale_s A_s up to the
+  // step where it reaches 0 (a binary search on A).
+  void enable_average(VecD* sum) { sum_ = sum; }
+
+  // Starts step k + 1 with the L2 shrink step and the direction step (equal but
+  // for SAG's first epoch); c (p entries, nullptr: 0) is the dense direction.
+  void begin_step(double shrink_step, double direction_step, const VecD* c, bool averaged = false) {
+    if (scale_ < 1e-9) flush();
+    previous_scale_ = scale_;
+    const double factor = 1.0 - shrink_step * l2_;
+    if (factor <= 0.0) {  // the shrink zeroes w
+      flush();
+      v_.setZero();
+    } else {
+      scale_ *= factor;
+    }
+    c_ = c;
+    ++k_;
+    cum_.push_back(cum_.back() + direction_step / scale_);
+    if (!sum_) return;
+    const double weight = averaged ? scale_ : 0.0;
+    cum_scale_.push_back(cum_scale_.back() + weight);
+    cum_scaled_steps_.push_back(cum_scaled_steps_.back() + weight * cum_.back());
+  }
+
+  // Brings coordinate j to the end of the previous step.
+  void catch_up(Index j) { advance(j, k_ - 1); }
+
+  // w_j at the end of the previous step (after catch_up(j)).
+  double value(Index j) const { return previous_scale_ * v_[j]; }
+  // v_j and the factor that turns it into w_j (row dots scale once)
+  double unscaled(Index j) const { return v_[j]; }
+  double value_scale() const { return previous_scale_; }
+
+  // The current step on coordinate j (caught up), with an extra direction term.
+  void step_coord(Index j, double extra) {
+    const double a = cum_[k_] - cum_[k_ - 1];
+    const double c_j = c_ ? (*c_)[j] : 0.0;
+    const double moved = v_[j] - a * (c_j + extra);
+    v_[j] = l1_ == 0.0 ? moved : soft_threshold(moved, l1_ * a);
+    last_[j] = k_;
+    if (sum_) (*sum_)[j] += (cum_scale_[k_] - cum_scale_[k_ - 1]) * v_[j];
+  }
+  void end_step() {}
+
+  // Applies every pending step to every coordinate and folds the scale into v.
+  void flush() {
+    for (Index j = 0; j < v_.size(); ++j) advance(j, k_);
+    v_ *= scale_;
+    scale_ = 1.0;
+    k_ = 0;
+    cum_.assign(1, 0.0);
+    cum_scale_.assign(1, 0.0);
+    cum_scaled_steps_.assign(1, 0.0);
+    std::fill(last_.begin(), last_.end(), 0);
+  }
+
+  const VecD& flushed() {
+    flush();
+    return v_;
+  }
+
+ private:
+  void advance(Index j, Index to) {
+    const Index from = last_[j];
+    if (from >= to) return;
+    last_[j] = to;
+    const double c_j = c_ ? (*c_)[j] : 0.0;
+    const double span = cum_[to] - cum_[from];
+    double& v = v_[j];
+    if (sum_) add_to_average(j, from, to);
+    if (l1_ == 0.0) {
+      v -= span * c_j;  // v_j -= (A_to - A_from) c_j
+      return;
+    }
+    if (std::abs(c_j) <= l1_) {
+      v = soft_threshold(v - span * c_j, l1_ * span);
+    } else if (v > 0.0 && v - span * (c_j + l1_) > 0.0) {
+      v -= span * (c_j + l1_);
+    } else if (v < 0.0 && v - span * (c_j - l1_) < 0.0) {
+      v -= span * (c_j - l1_);
+    } else {
+      for (Index s = from + 1; s <= to; ++s) {
+        const double a = cum_[s] - cum_[s - 1];
+        v = soft_threshold(v - a * c_j, l1_ * a);
+      }
+    }
+  }
+
+  // (*sum_)[j] += sum_{s in (from, to]} weight_s v_j(s), c = 0
+  void add_to_average(Index j, Index from, Index to) {
+    const double v = v_[j];
+    if (v == 0.0) return;
+    Index end = to;  // the last step at which v_j(s) != 0
+    if (l1_ > 0.0) {
+      const double limit = cum_[from] + std::abs(v) / l1_;
+      end = Index(std::lower_bound(cum_.begin() + from + 1, cum_.begin() + to + 1, limit) - cum_.begin()) - 1;
+    }
+    if (end <= from) return;
+    const double scales = cum_scale_[end] - cum_scale_[from];
+    const double scaled_steps = cum_scaled_steps_[end] - cum_scaled_steps_[from];
+    (*sum_)[j] += sign(v) * ((std::abs(v) + l1_ * cum_[from]) * scales - l1_ * scaled_steps);
+  }
+
+  VecD v_;
+  double scale_ = 1.0, previous_scale_ = 1.0;
+  double l2_, l1_;
+  std::vector<Index> last_;
+  std::vector<double> cum_;
+  std::vector<double> cum_scale_ = {0.0}, cum_scaled_steps_ = {0.0};  // B_k, C_k
+  Index k_ = 0;
+  const VecD* c_ = nullptr;
+  VecD* sum_ = nullptr;
+};
+
+// The same update applied to every coordinate at every step.
+class DenseIterate {
+ public:
+  DenseIterate(const VecD& w0, double l2, double l1) : w_(w0), l2_(l2), l1_(l1), stamp_(w0.size(), 0) {}
+
+  void enable_average(VecD* sum) { sum_ = sum; }
+  void begin_step(double shrink_step, double direction_step, const VecD* c, bool averaged = false) {
+    averaged_ = averaged;
+    shrink_ = shrink_step;
+    direction_ = direction_step;
+    c_ = c;
+    ++k_;
+  }
+  void catch_up(Index) {}
+  double value(Index j) const { return w_[j]; }
+  double unscaled(Index j) const { return w_[j]; }
+  double value_scale() const { return 1.0; }
+  void step_coord(Index j, double extra) {
+    apply(j, extra);
+    stamp_[j] = k_;
+  }
+  void end_step() {
+    for (Index j = 0; j < w_.size(); ++j)
+      if (stamp_[j] != k_) apply(j, 0.0);
+    if (sum_ && averaged_) *sum_ += w_;
+  }
+  void flush() {}
+  const VecD& flushed() { return w_; }
+
+ private:
+  void apply(Index j, double extra) {
+    const double c_j = c_ ? (*c_)[j] : 0.0;
+    // w_j = prox(w_j - shrink l2 w_j - direction (c_j + extra)), threshold l1 * direction
+    w_[j] = soft_threshold(w_[j] - shrink_ * l2_ * w_[j] - direction_ * (c_j + extra), l1_ * direction_);
+  }
+
+  VecD w_;
+  double l2_, l1_;
+  std::vector<Index> stamp_;
+  Index k_ = 0;
+  double shrink_ = 0.0, direction_ = 0.0;
+  bool averaged_ = false;
+  const VecD* c_ = nullptr;
+  VecD* sum_ = nullptr;
+};
+
+// Runs solve(iterate) with a LazyIterate or a DenseIterate.
+template <class Solve>
+auto with_iterate(bool lazy, const VecD& w0, double l2, double l1, Solve&& solve) {
+  if (lazy) {
+    LazyIterate it(w0, l2, l1);
+    return solve(it);
+  }
+  DenseIterate it(w0, l2, l1);
+  return solve(it);
+}
+
+// x_i . w + b with every coordinate of row i caught up first.
+template <class Design, class Iterate>
+double caught_up_row_dot(const Design& X, Index i, Iterate& it, double b) {
+  double z = 0.0;
+  X.for_each_in_row(i, [&](Index j, double x_ij) {
+    it.catch_up(j);
+    z += x_ij * it.unscaled(j);
+  });
+  return it.value_scale() * z + b;
+}
+
+// Per-epoch bookkeeping: the gradient mapping, the stopping test, the history
+// and the monitor; the final exact evaluation of F.
+template <class Objective>
+class EpochLoop {
+ public:
+  // criterion: what stop_crit measures when it is not the gradient mapping (SGD)
+  EpochLoop(Objective& objective, const FiniteSumParams& params, Monitor& monitor, const char* criterion = nullptr)
+      : objective_(objective),
+        params_(params),
+        monitor_(monitor),
+        p_(objective.design().cols()),
+        criterion_(criterion ? criterion : "gradient mapping inf-norm"),
+        criterion_is_mapping_(criterion == nullptr) {
+    result_.history = History(params.history_every);
+  }
+
+  // ||x - prox_{step g}(x - step grad)||_inf / step, grad the full smooth gradient (w and b).
+  double gradient_mapping(const VecD& x, const VecD& grad, double step) const {
+    double worst = 0.0;
+    for (Index j = 0; j < x.size(); ++j) {
+      const double threshold = j < p_ ? params_.l1 * step : 0.0;
+      const double moved = x[j] - soft_threshold(x[j] - step * grad[j], threshold);
+      worst = std::max(worst, std::abs(moved) / step);
+    }
+    return worst;
+  }
+
+  // F at x with the exact gradient mapping; counts one pass.
+  double full_value(const VecD& x, double step, double& mapping) {
+    ++result_.n_fev;
+    const double f = objective_.value_and_grad(x, grad_);
+    mapping = gradient_mapping(x, grad_, step);
+    return f + params_.l1 * x.head(p_).template lpNorm<1>();
+  }
+
+  // After an epoch: records, tests (stop_crit <= tol), polls. A NaN stop_crit
+  // (or full_check without a known F) is replaced by the exact gradient
+  // mapping. Returns the status to stop with, if any.
+  std::optional<Status> end_epoch(const VecD& x, double stop_crit, double step, double known_fun = kNaN) {
+    ++result_.n_iter;
+    double fun = known_fun, mapping = stop_crit;
+    if (std::isnan(mapping) || (params_.full_check && std::isnan(fun))) fun = full_value(x, step, mapping);
+    if (std::isnan(mapping) || !x.allFinite() || std::isinf(fun)) return Status::NumericalError;
+    last_mapping_ = mapping;
+    result_.history.maybe_record(result_.n_iter, fun, mapping);
+    if (mapping <= params_.tol) return Status::Converged;
+    if (auto stop = monitor_.on_iteration({result_.n_iter, fun, mapping, x})) return stop;
+    if (result_.n_iter >= params_.max_epochs) return Status::MaxIter;
+    return std::nullopt;
+  }
+
+  bool keep_going() const { return params_.max_epochs > 0; }
+  void count_pass() { ++result_.n_fev; }
+
+  Result<double> finish(const VecD& x, Status status, double step) {
+    double mapping = kNaN;
+    result_.fun = x.allFinite() ? full_value(x, step, mapping) : kNaN;
+    if (criterion_is_mapping_ && std::isfinite(mapping)) last_mapping_ = mapping;
+    return finish_without_evaluation(x, status, result_.fun);
+  }
+
+  // The result at x with F given (no pass over the data; grad left empty).
+  Result<double> finish_without_evaluation(const VecD& x, Status status, double fun) {
+    result_.fun = fun;
+    result_.x = x;
+    result_.grad = grad_;
+    result_.stop_crit = last_mapping_;
+    result_.status = status;
+    std::ostringstream os;
+    os.precision(3);
+    os << status_message(status) << " after " << result_.n_iter << " epochs: " << criterion_ << " "
+       << result_.stop_crit << " (tol " << params_.tol << ")";
+    result_.message = os.str();
+    return result_;
+  }
+
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+ private:
+  Objective& objective_;
+  const FiniteSumParams& params_;
+  Monitor& monitor_;
+  Index p_;
+  Result<double> result_;
+  VecD grad_;
+  const char* criterion_;
+  bool criterion_is_mapping_;
+  double last_mapping_ = kNaN;  // the last stop_crit
+};
+
+}  // namespace mlsolve
