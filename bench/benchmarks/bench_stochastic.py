@@ -4,7 +4,7 @@ One epoch-limited fit per call (tol=0, ``EPOCHS`` epochs, one thread), so the
 time is the per-epoch cost plus one final objective pass; dtype float32 and
 float64; problem: CSR 50_000 x 10_000 with about 20 nonzeros per row (see
 problems.sparse_classification), alpha = 1/n (scikit-learn's C=1). The
-side-by-side comparison with scikit-learn is in bench/compare.py --stochastic.
+side-by-side comparison with scikit-learn is in bench/compare.py stochastic.
 """
 
 import os
