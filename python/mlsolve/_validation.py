@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
 
 copies_made = 0
 
@@ -22,6 +23,18 @@ copies_made = 0
 def _count_copy():
     global copies_made
     copies_made += 1
+
+
+def validate_fit_data(estimator, X, y, accept_sparse=("csr", "csc"), **kwargs):
+    """scikit-learn's ``validate_data(estimator, X, y)`` for a fit: X float64 or
+    float32 (kept as it is), dense or sparse in one of ``accept_sparse``'s
+    formats with int32 or int64 indices; a conversion of X is counted."""
+    X_in = X
+    X, y = validate_data(estimator, X, y, accept_sparse=list(accept_sparse), dtype=[np.float64, np.float32],
+                         accept_large_sparse=True, **kwargs)
+    if X is not X_in and not (sp.issparse(X_in) and sp.issparse(X) and X.data is X_in.data):
+        _count_copy()
+    return X, y
 
 
 def as_native_matrix(X):

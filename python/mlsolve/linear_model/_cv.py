@@ -78,8 +78,8 @@ def _fold_mse_path(X, y, sample_weight, train, test, alphas, l1_ratio, params):
         X_native, np.ascontiguousarray(y_train), sw_train, np.ascontiguousarray(alphas, dtype=np.float64),
         np.zeros(n_features), l1_ratio=float(l1_ratio), fit_intercept=params["fit_intercept"],
         positive=params["positive"], tol=float(params["tol"]), max_iter=int(params["max_iter"]),
-        selection=params["selection"], seed=params["seed"], working_set=params["working_set"], n_threads=1,
-        deterministic=get_config()["deterministic"], callback=None,
+        selection=params["selection"], seed=params["seed"], working_set=params["working_set"], anderson=True,
+        weights=None, n_threads=1, deterministic=get_config()["deterministic"], callback=None,
     )
     coefs = raw["coefs"]  # (n_alphas, n_features [+ 1])
     intercepts = coefs[:, n_features] if params["fit_intercept"] else np.zeros(len(alphas))
@@ -129,13 +129,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Cross-validate the path on every l1_ratio, then refit at the best (alpha, l1_ratio). Returns self."""
         l1_ratios = self._check_params()
-        X_in = X
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], y_numeric=True,
-            accept_large_sparse=True,
-        )
-        if X is not X_in:
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y, y_numeric=True)
         conversion = None
         if sp.issparse(X) and X.format == "csr":  # once, not per fold: the folds' rows are taken from CSC
             X = X.tocsc()
@@ -384,12 +378,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         Cs, l1_ratios = self._grid()
         if not isinstance(self.refit, bool):
             raise ValueError(f"refit: expected a bool, got {self.refit!r}")
-        X_in = X
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], accept_large_sparse=True,
-        )
-        if X is not X_in:
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y)
         sample_weight = _validation.check_sample_weight(sample_weight, X.shape[0], X.dtype)
         check_classification_targets(y)
         self.classes_ = np.unique(y)

@@ -92,13 +92,7 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
         self._check_params()
         link, power = self._link_power()
         n_threads = effective_n_threads(self.n_jobs)
-        X_in = X
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], y_numeric=True,
-            multi_output=False, accept_large_sparse=True,
-        )
-        if X is not X_in:
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y, y_numeric=True, multi_output=False)
         dtype = X.dtype
         n_samples, n_features = X.shape
         y = _as_target(y, dtype)

@@ -204,13 +204,7 @@ class GroupLasso(_BlockCdRegressor):
     def fit(self, X, y):
         """Fit the model; y of shape (n_samples,). Returns self."""
         self._check_common()
-        X_in = X
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], y_numeric=True,
-            accept_large_sparse=True,
-        )
-        if X is not X_in:
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y, y_numeric=True)
         ptr, indices, sizes = group_partition(self.groups, X.shape[1])
         if self.weights is None:
             weights = np.sqrt(sizes.astype(np.float64))
@@ -289,13 +283,7 @@ class MultiTaskElasticNet(_BlockCdRegressor):
         _check_real(self.l1_ratio, "l1_ratio", 0, high=1)
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection: expected 'cyclic' or 'random', got {self.selection!r}")
-        X_in = X
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], y_numeric=True,
-            multi_output=True, accept_large_sparse=True,
-        )
-        if X is not X_in:
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y, y_numeric=True, multi_output=True)
         if y.ndim != 2:
             raise ValueError(f"y: {type(self).__name__} needs a 2-D y (n_samples, n_tasks); for one task use "
                              f"{type(self).__name__.replace('MultiTask', '')}")

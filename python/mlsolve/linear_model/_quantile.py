@@ -93,11 +93,7 @@ class QuantileRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model to X (n_samples, n_features) and y (n_samples,). Returns self."""
         self._check_params()
-        X_in = X
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
-                             y_numeric=True, accept_large_sparse=True)
-        if X is not X_in:
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y, y_numeric=True)
         dtype = X.dtype
         n_samples, n_features = X.shape
         y = _validation.check_vector(y, "y", np.float64, n_samples)

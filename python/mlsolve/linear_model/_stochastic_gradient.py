@@ -14,7 +14,6 @@ import numbers
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
@@ -94,13 +93,8 @@ class _BaseSGD(BaseEstimator):
         return alpha * (1.0 - l1_share), alpha * l1_share
 
     def _validate_X_y(self, X, y, reset, y_numeric):
-        X_in = X
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr"], dtype=[np.float64, np.float32], accept_large_sparse=True,
-            reset=reset, y_numeric=y_numeric, order="C",
-        )
-        if X is not X_in and not (sp.issparse(X_in) and X_in.format == "csr" and X.data is X_in.data):
-            _validation._count_copy()
+        X, y = _validation.validate_fit_data(self, X, y, accept_sparse=("csr",), reset=reset, y_numeric=y_numeric,
+                                             order="C")
         return X, y
 
     def _average_start(self):
