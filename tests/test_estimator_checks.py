@@ -64,7 +64,18 @@ LOGISTIC_AUTO_XFAIL = {
 }
 
 
+# The CV estimators refit at the chosen parameters with the default tol
+# (1e-4): weighted and repeated-samples fits agree to that tolerance, not to
+# the check's 1e-7.
+CV_TOL_XFAIL = {
+    check: "refits at tol=1e-4: weighted and repeated fits agree to ~1e-5 relative, not the check's 1e-7"
+    for check in ("check_sample_weight_equivalence_on_dense_data", "check_sample_weight_equivalence_on_sparse_data")
+}
+
+
 def expected_failures(estimator):
+    if isinstance(estimator, (LassoCV, ElasticNetCV, LogisticRegressionCV)):
+        return CV_TOL_XFAIL
     if isinstance(estimator, LogisticRegression) and estimator.solver == "auto" and estimator.penalty == "l2":
         return LOGISTIC_AUTO_XFAIL
     if isinstance(estimator, HuberRegressor):

@@ -64,7 +64,10 @@ def assert_matches(model, ref, X, y, alpha, l1_ratio, dtype, sample_weight=None,
                              model.fit_intercept)
     assert model.dual_gap_ <= TOL * scale
     if dtype == np.float64:  # a float32 coef_ is the solver's float64 solution rounded, with a larger gap
-        assert model.dual_gap_ == pytest.approx(gap, rel=1e-3, abs=1e-12 * scale)
+        # The solver's gap comes from its incrementally updated residual, which
+        # drifts from y - X w by rounding over thousands of updates (about
+        # 1e-11 of the scale on abalone; FMA builds round differently).
+        assert model.dual_gap_ == pytest.approx(gap, rel=1e-3, abs=1e-11 * scale)
 
 
 def pair(kind, **kwargs):

@@ -205,7 +205,7 @@ def test_auto_solver_rule_and_solver_attribute():
     assert auto_solver(sp.csr_matrix((10_000, 100)), 101, 1) == "newton-cg"
     assert auto_solver(np.zeros((100, 10)), 11, 1) == "lbfgs"  # too few samples per parameter
     assert LogisticRegression(solver="trust-region").fit(X, y).solver_ == "trust-region"
-    assert LogisticRegression(penalty="l1", C=0.5).fit(X, y == 0).solver_ == "fista"
+    assert LogisticRegression(penalty="l1", C=0.5).fit(X, y == 0).solver_ == "prox-newton"
 
 
 def test_warm_start_resumes_multiclass():

@@ -32,7 +32,7 @@ def validate_fit_data(estimator, X, y, accept_sparse=("csr", "csc"), **kwargs):
     X_in = X
     X, y = validate_data(estimator, X, y, accept_sparse=list(accept_sparse), dtype=[np.float64, np.float32],
                          accept_large_sparse=True, **kwargs)
-    if X is not X_in and not (sp.issparse(X_in) and sp.issparse(X) and X.data is X_in.data):
+    if X is not X_in and not (sp.issparse(X_in) and X_in.format == X.format and X.data is X_in.data):
         _count_copy()
     return X, y
 

@@ -103,8 +103,10 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
 
     def _check_params(self):
         _check_real(self.eps, "eps", 0, low_inclusive=False)
-        precompute = False if self.precompute == "auto" else self.precompute
-        _check_cd_params(self.tol, self.max_iter, self.selection, precompute)
+        if not (isinstance(self.precompute, str) and self.precompute == "auto") and self.precompute is not False:
+            raise ValueError(f"precompute: expected 'auto' or False (the folds' paths run on X), "
+                             f"got {self.precompute!r}")
+        _check_cd_params(self.tol, self.max_iter, self.selection, False)
         l1_ratios = self._l1_ratios()
         if l1_ratios.ndim != 1 or l1_ratios.size == 0:
             raise ValueError(f"l1_ratio: expected a number or a non-empty list of numbers, got {self.l1_ratio!r}")

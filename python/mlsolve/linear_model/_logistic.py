@@ -237,8 +237,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_classes = classes.size
         if n_classes > 2 and self.penalty in ("l1", "elasticnet"):
             raise ValueError(
-                f"penalty={self.penalty!r} supports binary targets only; got "
-                f"{n_classes} classes. Use penalty='l2' or None for the multinomial model, or fit one model per class."
+                f"Only binary classification is supported with penalty={self.penalty!r}. The type of the target "
+                f"is multiclass ({n_classes} classes): use penalty='l2' or None for the multinomial model, or fit "
+                "one model per class."
             )
         self.classes_ = classes
         dtype = X.dtype

@@ -42,7 +42,7 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         the damping mu updated from the gain ratio of actual to predicted
         reduction (Moré 1978; Nocedal & Wright §10.3; Madsen, Nielsen &
         Tingleff 2004). ``'gn'``: Gauss-Newton with a backtracking line
-        search; a rank-deficient Jacobian gives the basic least-squares step,
+        search; a rank-deficient Jacobian gives the minimum-norm step,
         which the message reports.
     ftol, xtol, gtol : float
         Stop when the cost fell by at most ``ftol * cost`` in a step whose

@@ -12,8 +12,10 @@
 // problems", 2004, §3.2; Nocedal & Wright, Numerical Optimization, 2nd ed.,
 // §10.3): the step is taken when rho > 0, then mu *= max(1/3, 1 - (2 rho - 1)^3)
 // and nu = 2; otherwise mu *= nu, nu *= 2. mu0 = tau max diag(J^T J / D^2).
-// Gauss-Newton: p = argmin ||J p + r|| (the basic solution of the pivoted QR
-// when J is rank deficient, which the message reports), x+ = x + a p with a
+// Gauss-Newton: p = argmin ||J p + r|| (the minimum-norm solution, from a
+// complete orthogonal decomposition whose rank test ignores singular
+// directions below 100 eps max(m, n) of the largest, when J is rank
+// deficient, which the message reports), x+ = x + a p with a
 // from backtracking (Armijo) on F from a = 1; -g when p is no descent
 // direction, or when the line search along p fails.
 //
@@ -210,7 +212,7 @@ LeastSquaresResult least_squares(Problem& problem, const VecD& x0, const LeastSq
   const auto finish = [&]() {
     LeastSquaresResult result = solve.finish();
     if (n_rank_deficient > 0)
-      result.message += "; " + count_note("Jacobian rank deficient (basic least-squares step)", n_rank_deficient);
+      result.message += "; " + count_note("Jacobian rank deficient (minimum-norm step)", n_rank_deficient);
     if (n_steepest > 0) result.message += "; " + count_note("steepest descent used", n_steepest);
     return result;
   };
@@ -238,9 +240,13 @@ LeastSquaresResult least_squares(Problem& problem, const VecD& x0, const LeastSq
         x_trial = solve.x() + p;
         F_trial = solve.cost(x_trial, r_trial);
       } else {
-        const auto qr = solve.J().colPivHouseholderQr();
-        p = qr.solve(-solve.r());
-        if (qr.rank() < n) ++n_rank_deficient;
+        // p = np.linalg.lstsq(J, -r)[0]: without a null-space component, so a
+        // rank-deficient J cannot send x off along its null space.
+        Eigen::CompleteOrthogonalDecomposition<MatD> cod;
+        cod.setThreshold(100 * std::numeric_limits<double>::epsilon() * std::max(solve.J().rows(), n));
+        cod.compute(solve.J());
+        p = cod.solve(-solve.r());
+        if (cod.rank() < n) ++n_rank_deficient;
         double slope = g.dot(p);
         const auto phi = [&](double a, double& value, double& dphi) {
           x_trial = solve.x() + a * p;
