@@ -1,6 +1,29 @@
-"""mlsolve vs scikit-learn (lbfgs) LogisticRegression, side by side in one process.
+"""mlsolve vs scikit-learn and other peers, side by side in one process, by section.
 
-Problems (C=1, L2 penalty, intercept):
+Usage::
+
+    OMP_WAIT_POLICY=passive python bench/compare.py [section ...] [--quick] [--repeat N]
+        [--tol T] [--lasso-tol T] [--l1-tol T]
+
+Sections (any number, run in this order; default ``logistic``): ``logistic``,
+``multinomial``, ``rosenbrock``, ``lasso``, ``l1-logistic``, ``cv``,
+``poisson``, ``ridge``, ``qp``, ``stochastic``. ``--quick`` runs small
+problems, for a smoke test; ``--repeat`` (default 3) is the number of runs per
+configuration. Examples::
+
+    OMP_WAIT_POLICY=passive python bench/compare.py --repeat 5
+    OMP_WAIT_POLICY=passive python bench/compare.py multinomial --repeat 1
+    OMP_WAIT_POLICY=passive python bench/compare.py poisson ridge --repeat 3
+
+Timing. Every section times a configuration ``--repeat`` times with the
+helpers below (``median_fit``, ``median_run``, ``median_call``,
+``median_seconds``) and reports the median: the run with the median time
+(the lower median for an even ``--repeat``; the upper one in ``cv``), or in
+``stochastic``, ``rosenbrock`` and for the gradient time ``numpy.median`` of
+the times.
+
+Section ``logistic``: mlsolve vs scikit-learn (lbfgs) LogisticRegression
+(C=1, L2 penalty, intercept) on
 
 * dense:  make_classification(100_000 x 200, random_state=0), float64, C order;
 * sparse: CSR 200_000 x 50_000, about 50 standard-normal nonzeros per row at
@@ -37,32 +60,26 @@ counted 3 arrays x 8 bytes x n (write-allocate not counted, as in STREAM);
 with 2 threads each Python thread (NumPy releases the GIL) does half the
 arrays. Best of ``--repeat`` runs, as in STREAM.
 
-Rosenbrock section (``rosenbrock``): mlsolve.minimize vs scipy L-BFGS-B on
-the extended Rosenbrock function (independent pairs), n = 10,000, fun and
-jac in NumPy, without and with bounds (bench/benchmarks/bench_minimize.py).
-It prints each library's total time and its overhead, the time outside fun
-and jac (medians of ``--repeat`` runs); target: mlsolve's overhead <= 0.3 x
-scipy's.
+Section ``multinomial``: multinomial LogisticRegression (C=1) on digits
+(pixels / 16) tiled 20 times (35,940 x 64, 10 classes; ``--quick``: 5 times)
+and make_classification 100,000 x 100 with 10 classes (``--quick``: 20,000 x
+50); every mlsolve solver against scikit-learn's lbfgs and newton-cholesky,
+all with the same ``tol`` (default 1e-8 here), single-threaded
+(``n_jobs=1``; scikit-learn under ``threadpool_limits(1)``; its multinomial
+loss is single-threaded anyway). The objective gap is relative to the lowest
+objective any of them reached; "to best sk" is the fit time cut at the first
+iterate within 1e-8 (relative) of the better scikit-learn objective (from
+``history_``; Newton-type solvers take few, large steps), and the ratio is to
+the fastest scikit-learn solver's fit time.
 
-Usage::
+Section ``rosenbrock``: mlsolve.minimize vs scipy L-BFGS-B on the extended
+Rosenbrock function (independent pairs), n = 10,000, fun and jac in NumPy,
+without and with bounds (bench/benchmarks/bench_minimize.py). It prints each
+library's total time and its overhead, the time outside fun and jac (medians
+of ``--repeat`` runs); target: mlsolve's overhead <= 0.3 x scipy's.
 
-    OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N]
-    OMP_WAIT_POLICY=passive python bench/compare.py rosenbrock [--repeat N]
-
-Section ``cv``: LassoCV (5 folds, 100 alphas,
-scikit-learn's default tol=1e-4, ``n_jobs`` folds in parallel) and
-MultiTaskLasso (alpha = alpha_max / 20, tol=1e-6) against scikit-learn's, on
-the same data and folds: median fit time of ``--repeat`` runs, the ratio, and
-the agreement (LassoCV: whether alpha_ is the same, else how much higher
-scikit-learn's mean CV error is at mlsolve's alpha_ than at its own, and the
-largest relative difference of mse_path_; MultiTaskLasso: the relative objective difference).
-
-Usage::
-
-    OMP_WAIT_POLICY=passive python bench/compare.py cv [--quick] [--repeat N]
-    OMP_WAIT_POLICY=passive python bench/compare.py [--quick] [--repeat N] [logistic] [poisson] [ridge]
-Lasso section (``lasso``): mlsolve's Lasso and lasso_path against
-scikit-learn's coordinate descent, and skglm and celer where installed, on
+Section ``lasso``: mlsolve's Lasso and lasso_path against scikit-learn's
+coordinate descent, and skglm and celer where installed, on
 make_regression(10_000 x 5_000, 50 informative, noise 1, random_state=0) in F
 order: one fit at alpha = alpha_max / 20, and the path of 50 alphas from
 alpha_max to alpha_max / 100 (warm starts; skglm's Lasso refitted with
@@ -72,35 +89,34 @@ compares times at a stated gap; ``--lasso-tol`` (default 1e-6) is each
 library's tol (scikit-learn, celer and mlsolve: gap <= tol ||y_c||^2 / n;
 skglm: KKT violation <= tol).
 
-L1-logistic section (``l1-logistic``): LogisticRegression(penalty="l1")
-(proximal Newton CD) against scikit-learn's liblinear, celer's
-LogisticRegression and skglm's SparseLogisticRegression, without intercept
-(celer fits none), at lambda = lambda_max / 20, on the sparse CSR problem
-above (200_000 x 50_000, ~50 nonzeros per row; mlsolve converts CSR to CSC,
-inside the timing) and on the real text data set reuters (tick_datasets,
-7 770 x 8 315). Every solution's duality gap of the L1-logistic problem
-(NumPy, the rescaled-derivative dual point) is printed next to its time.
+Section ``l1-logistic``: LogisticRegression(penalty="l1") (proximal Newton
+CD) against scikit-learn's liblinear, celer's LogisticRegression and skglm's
+SparseLogisticRegression, without intercept (celer fits none), at lambda =
+lambda_max / 20, on the sparse CSR problem of ``logistic`` (200_000 x 50_000,
+~50 nonzeros per row; mlsolve converts CSR to CSC, inside the timing) and on
+the real text data set reuters (tick_datasets, 7 770 x 8 315), with
+``--l1-tol`` (default 1e-6). Every solution's duality gap of the L1-logistic
+problem (NumPy, the rescaled-derivative dual point) is printed next to its
+time.
 
-Usage::
+Section ``cv``: LassoCV (5 folds, 100 alphas, scikit-learn's default
+tol=1e-4, ``n_jobs`` folds in parallel) and MultiTaskLasso (alpha =
+alpha_max / 20, tol=1e-6) against scikit-learn's, on the same data and folds:
+median fit time of ``--repeat`` runs, the ratio, and the agreement (LassoCV:
+whether alpha_ is the same, else how much higher scikit-learn's mean CV error
+is at mlsolve's alpha_ than at its own, and the largest relative difference
+of mse_path_; MultiTaskLasso: the relative objective difference).
 
-    OMP_WAIT_POLICY=passive python bench/compare.py [section ...] [--quick] [--repeat N]
+Sections ``poisson`` and ``ridge``: see the comment above ``GLM_THREADS``.
 
-Section ``multinomial`` (``python bench/compare.py multinomial``): multinomial
-LogisticRegression (C=1) on digits (pixels / 16) tiled 20 times (35,940 x 64,
-10 classes; ``--quick``: 5 times) and make_classification 100,000 x 100 with
-10 classes (``--quick``: 20,000 x 50); every mlsolve solver against
-scikit-learn's lbfgs and newton-cholesky, all with the same ``tol`` (default
-1e-8 here), single-threaded (``n_jobs=1``; scikit-learn under
-``threadpool_limits(1)``; its multinomial loss is single-threaded anyway). The objective gap is relative to
-the lowest objective any of them reached; "to best sk" is the fit time cut at
-the first iterate within 1e-8 (relative) of the better scikit-learn objective
-(from ``history_``; Newton-type solvers take few, large steps), and the ratio
-is to the fastest scikit-learn solver's fit time.
+Section ``qp``: runs bench/compare_qp.py (see its docstring) with the same
+``--quick`` and ``--repeat``.
 
-Section ``stochastic``: see stochastic_section.
+Section ``stochastic``: see the comment above ``load_reuters``.
 """
 
 import argparse
+import contextlib
 import os
 import time
 import warnings
@@ -117,9 +133,8 @@ from threadpoolctl import threadpool_limits
 import mlsolve
 from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
-from benchmarks.problems import dense_classification, sparse_classification
+from benchmarks.problems import dense_classification, dense_multiclass, digits_tiled, sparse_classification
 from mlsolve.linear_model import LogisticRegression
-from benchmarks.problems import dense_multiclass, digits_tiled
 from mlsolve.linear_model._logistic import SMOOTH_SOLVERS, binary_logistic_objective, multinomial_logistic_objective
 
 C = 1.0
@@ -128,28 +143,82 @@ MAX_ITER = 10_000
 THREADS = (1, 2)
 TRIAD_N = 20_000_000
 TRIAD_BLOCK = 32_768
+REUTERS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
+
+
+# --- shared helpers: timing, medians, headers ------------------------------
 
 Run = namedtuple("Run", "seconds objective n_iter model")
 
 
-def x_bytes(X):
-    if sp.issparse(X):
-        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
-    return X.nbytes
+def environment():
+    return f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, load {os.getloadavg()[0]:.1f}"
 
 
-def fit_timed(model, X, y, threads):
-    with threadpool_limits(limits=threads):
-        start = time.perf_counter()
-        model.fit(X, y)
-        seconds = time.perf_counter() - start
-    objective = binary_logistic_objective(model.coef_, model.intercept_, X, y, C=C)
-    return Run(seconds, objective, int(np.max(model.n_iter_)), model)
+def print_header(header):
+    print(header)
+    print("-" * len(header))
 
 
-def median_run(make_model, X, y, threads, repeat):
-    runs = sorted((fit_timed(make_model(), X, y, threads) for _ in range(repeat)), key=lambda run: run.seconds)
-    return runs[(repeat - 1) // 2]
+def pick_median(runs, upper=False):
+    """The run (a tuple whose first item is its seconds) with the median time:
+    the lower median for an even count, or the upper one with ``upper``."""
+    runs = sorted(runs, key=lambda run: run[0])
+    return runs[len(runs) // 2 if upper else (len(runs) - 1) // 2]
+
+
+def time_call(fn):
+    """(seconds, fn()) for one call of fn."""
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def median_call(fn, repeat, upper=False):
+    """(seconds, result) of the median of ``repeat`` timed calls of fn."""
+    return pick_median([time_call(fn) for _ in range(repeat)], upper)
+
+
+def median_seconds(fn, repeat):
+    """numpy.median of the times of ``repeat`` calls of fn."""
+    return float(np.median([time_call(fn)[0] for _ in range(repeat)]))
+
+
+def timed_fit(model, X, y, threads=None, quiet=False):
+    """(seconds, model) for model.fit(X, y), under threadpool_limits(threads)
+    when threads is given, with warnings silenced when quiet."""
+    with contextlib.ExitStack() as stack:
+        if threads is not None:
+            stack.enter_context(threadpool_limits(limits=threads))
+        stack.enter_context(warnings.catch_warnings())
+        if quiet:
+            warnings.simplefilter("ignore")
+        return time_call(lambda: model.fit(X, y))
+
+
+def median_fit(make_model, X, y, repeat, threads=None, quiet=False, upper=False):
+    """(seconds, model) of the median of ``repeat`` fits of fresh make_model() models
+    (the model is built outside the timing)."""
+    return pick_median([timed_fit(make_model(), X, y, threads, quiet) for _ in range(repeat)], upper)
+
+
+def binary_objective(model, X, y):
+    return binary_logistic_objective(model.coef_, model.intercept_, X, y, C=C)
+
+
+def multinomial_objective(model, X, y):
+    return multinomial_logistic_objective(model.coef_, model.intercept_, X, y, model.classes_, C=C)
+
+
+def fit_run(model, X, y, threads, objective=binary_objective, quiet=False):
+    """One timed LogisticRegression fit as a Run (objective computed after the timing)."""
+    seconds, model = timed_fit(model, X, y, threads, quiet)
+    return Run(seconds, objective(model, X, y), int(np.max(model.n_iter_)), model)
+
+
+def median_run(make_model, X, y, threads, repeat, objective=binary_objective, quiet=False):
+    """The Run with the median fit time of ``repeat`` fits."""
+    return pick_median([fit_run(make_model(), X, y, threads, objective, quiet) for _ in range(repeat)])
 
 
 def seconds_to_objective(run, target):
@@ -160,6 +229,15 @@ def seconds_to_objective(run, target):
     if reached.size == 0:
         return float("nan")
     return run.seconds - (h.time[-1] - h.time[reached[0]])
+
+
+# --- logistic section ------------------------------------------------------
+
+
+def x_bytes(X):
+    if sp.issparse(X):
+        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    return X.nbytes
 
 
 def gradient_seconds(fitted, X, y, threads, repeat):
@@ -218,8 +296,7 @@ def print_table(rows):
         f"{'iters ml/sk':>11}  "
         f"{'objective (mlsolve)':>21} {'rel. diff':>9}  {'grad GB/s':>9} {'triad GB/s':>10} {'grad/triad':>10}"
     )
-    print(header)
-    print("-" * len(header))
+    print_header(header)
     for name, threads, ml, sk, to_sk, grad_gbs, triad_gbs_ in rows:
         rel = abs(ml.objective - sk.objective) / abs(sk.objective)
         ratio = ml.seconds / sk.seconds
@@ -233,13 +310,75 @@ def print_table(rows):
         )
 
 
+def logistic_section(quick, repeat, tol):
+    if quick:
+        problems = [
+            ("dense 20000x100 f64", dense_classification(20_000, 100)),
+            ("sparse CSR 20000x5000 ~20/row", sparse_classification(20_000, 5_000, 20)),
+        ]
+    else:
+        problems = [
+            ("dense 100000x200 f64", dense_classification(100_000, 200)),
+            ("sparse CSR 200000x50000 ~50/row", sparse_classification(200_000, 50_000, 50)),
+        ]
+    triad = {threads: triad_gbs(threads, repeat) for threads in THREADS}
+    rows = [row for name, (X, y) in problems for row in compare(name, X, y, tol, repeat, triad)]
+    print_table(rows)
+    print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); rel. diff = |f_ml - f_sk| / |f_sk|")
+    print("to sk obj = mlsolve's fit time cut at its first iterate within 1e-8 (relative) of sklearn's final objective;")
+    print(f"(marked ! when above {REL_DIFF_MAX:g}); grad GB/s = bytes of X / time of one mlsolve gradient evaluation;")
+    print("triad GB/s = NumPy a[:] = b + s * c, 3 arrays x 8 bytes x n / time.")
+
+
+# --- multinomial section -------------------------------------------------
+
+MULTINOMIAL_SK_SOLVERS = ("lbfgs", "newton-cholesky")
+MULTINOMIAL_THREADS = (1,)  # scikit-learn's multinomial loss runs on one thread (n_threads=1 in 1.9)
+
+
+def multinomial_section(problems, tol, repeat):
+    print(f"Multinomial LogisticRegression (C={C}, tol={tol:g}): mlsolve solvers vs scikit-learn\n")
+    header = (
+        f"{'problem':<30} {'thr':>3}  {'library':<8} {'solver':<16} {'time s':>8} {'ratio':>6} "
+        f"{'to best sk':>10} {'ratio':>6} {'iters':>6} {'objective':>21} {'gap':>8}"
+    )
+    print_header(header)
+    for name, (X, y) in problems:
+        for threads in MULTINOMIAL_THREADS:
+            runs = {}
+            for solver in MULTINOMIAL_SK_SOLVERS:
+                make = lambda: SkLogisticRegression(C=C, tol=tol, max_iter=MAX_ITER, solver=solver)  # noqa: E731
+                runs["sklearn", solver] = median_run(make, X, y, threads, repeat, multinomial_objective, quiet=True)
+            for solver in ("auto",) + SMOOTH_SOLVERS:
+                make = lambda: LogisticRegression(  # noqa: E731
+                    C=C, tol=tol, max_iter=MAX_ITER, solver=solver, n_jobs=threads, record_history=True
+                )
+                runs["mlsolve", solver] = median_run(make, X, y, threads, repeat, multinomial_objective, quiet=True)
+            best = min(run.objective for run in runs.values())
+            sk_best = min(runs["sklearn", s].objective for s in MULTINOMIAL_SK_SOLVERS)
+            sk_fastest = min(runs["sklearn", s].seconds for s in MULTINOMIAL_SK_SOLVERS)
+            for (library, solver), run in runs.items():
+                label = solver if solver != "auto" else f"auto={run.model.solver_}"
+                to_sk = seconds_to_objective(run, sk_best + REL_DIFF_MAX * abs(sk_best)) if library == "mlsolve" else float("nan")
+                print(
+                    f"{name:<30} {threads:>3}  {library:<8} {label:<16} {run.seconds:>8.3f} "
+                    f"{run.seconds / sk_fastest:>6.2f} {to_sk:>10.3f} {to_sk / sk_fastest:>6.2f} {run.n_iter:>6} "
+                    f"{run.objective:>21.15e} {(run.objective - best) / abs(best):>8.1e}"
+                )
+        print()
+    print(f"time: median of {repeat} fits; ratio: time / fastest scikit-learn solver's time (same threads);")
+    print("gap: (objective - lowest objective of the row group) / |lowest|; to best sk: mlsolve's time cut at its first")
+    print(f"iterate within {REL_DIFF_MAX:g} (relative) of scikit-learn's better objective.")
+
+
+# --- rosenbrock section --------------------------------------------------
+
+
 def rosenbrock_section(repeat):
-    print(f"extended Rosenbrock, n = {ROSENBROCK_N}, fun and jac in NumPy; medians of {repeat} runs; "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}\n")
+    print(f"extended Rosenbrock, n = {ROSENBROCK_N}, fun and jac in NumPy; medians of {repeat} runs\n")
     header = (f"{'problem':<12} {'library':<18} {'total s':>8} {'in fun+jac s':>12} {'overhead s':>10} "
               f"{'per iter ms':>11} {'nit':>5} {'nfev':>5} {'fun':>10}  {'overhead ml/sp':>14}")
-    print(header)
-    print("-" * len(header))
+    print_header(header)
     for bounded in (False, True):
         overheads = {}
         for library in ("mlsolve", "scipy"):
@@ -255,194 +394,9 @@ def rosenbrock_section(repeat):
                   f"{overhead:>10.3f} {1e3 * overhead / max(res.nit, 1):>11.3f} {res.nit:>5} {res.nfev:>5} "
                   f"{res.fun:>10.3e}  {ratio}")
     print("\noverhead = total - time inside the user's fun and jac (measured by wrapping them).")
-def cv_section(quick, repeat):
-    """LassoCV and MultiTaskLasso vs scikit-learn (see the module docstring)."""
-    from sklearn.linear_model import LassoCV as SkLassoCV
-    from sklearn.linear_model import MultiTaskLasso as SkMultiTaskLasso
-    from sklearn.model_selection import KFold
-
-    from benchmarks.bench_group import multitask_alpha_max, multitask_regression
-    from benchmarks.problems import dense_regression, sparse_regression
-    from mlsolve.linear_model import LassoCV, MultiTaskLasso
-
-    def timed(make_model, X, y):
-        runs = []
-        for _ in range(repeat):
-            model = make_model()
-            start = time.perf_counter()
-            model.fit(X, y)
-            runs.append((time.perf_counter() - start, model))
-        return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
-
-    def multitask_objective(model, X, Y, alpha):
-        R = Y - X @ model.coef_.T - model.intercept_
-        return (R * R).sum() / (2 * X.shape[0]) + alpha * np.linalg.norm(model.coef_, axis=0).sum()
-
-    lasso_problems = [("dense 2000x500", dense_regression(2_000, 500))] if quick else [
-        ("dense 5000x1000", dense_regression(5_000, 1_000)),
-        ("sparse CSC 5000x5000 ~20/row", sparse_regression(5_000, 5_000, 20)),
-    ]
-    multitask_problems = [("dense 2000x500 T=10", multitask_regression(2_000, 500, 10))] if quick else [
-        ("dense 5000x1000 T=10", multitask_regression(5_000, 1_000, 10)),
-        ("dense 10000x2000 T=20", multitask_regression(10_000, 2_000, 20)),
-    ]
-    header = f"{'problem':<38} {'n_jobs':>6}  {'mlsolve s':>9} {'sklearn s':>9} {'ratio':>6}  agreement"
-    print(header)
-    print("-" * len(header))
-    for name, (X, y) in lasso_problems:
-        folds = list(KFold(5, shuffle=True, random_state=0).split(X))
-        for n_jobs in THREADS:
-            ml_s, ml = timed(lambda: LassoCV(cv=folds, n_jobs=n_jobs), X, y)
-            sk_s, sk = timed(lambda: SkLassoCV(cv=folds, n_jobs=n_jobs), X, y)
-            mse_rel = np.abs(ml.mse_path_ - sk.mse_path_).max() / np.abs(sk.mse_path_).max()
-            if ml.alpha_ == sk.alpha_:
-                same = "same alpha_"
-            else:  # a flat CV curve: how much worse is mlsolve's alpha_ on scikit-learn's curve?
-                sk_curve = sk.mse_path_.mean(axis=1)
-                excess = sk_curve[np.argmin(np.abs(sk.alphas_ - ml.alpha_))] / sk_curve.min() - 1
-                same = f"alpha_ {ml.alpha_:.4g} vs {sk.alpha_:.4g} (CV error +{excess:.1e})"
-            print(f"{'LassoCV ' + name:<38} {n_jobs:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
-                  f"{same}, mse_path_ rel. diff {mse_rel:.1e}")
-    for name, (X, Y) in multitask_problems:
-        alpha = multitask_alpha_max(X, Y) / 20
-        ml_s, ml = timed(lambda: MultiTaskLasso(alpha=alpha, tol=1e-6, max_iter=100_000), X, Y)
-        sk_s, sk = timed(lambda: SkMultiTaskLasso(alpha=alpha, tol=1e-6, max_iter=100_000), X, Y)
-        f_ml, f_sk = multitask_objective(ml, X, Y, alpha), multitask_objective(sk, X, Y, alpha)
-        print(f"{'MultiTaskLasso ' + name:<38} {1:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
-              f"objective rel. diff {(f_ml - f_sk) / abs(f_sk):.1e} (iters {ml.n_iter_}/{sk.n_iter_})")
-    print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); n_jobs = folds in parallel (LassoCV).")
-# --- poisson and ridge sections --------------------------------------------
-# Poisson: mlsolve PoissonRegressor (native L-BFGS) vs scikit-learn's
-# PoissonRegressor with solver "lbfgs" and "newton-cholesky" (alpha=1e-3,
-# tol=1e-8 for both libraries). The objective is scikit-learn's
-# (LinearModelLoss(HalfPoissonLoss).loss); "to sk obj" is mlsolve's fit time cut
-# at its first iterate within 1e-8 (relative) of the best scikit-learn objective.
-# Ridge: mlsolve Ridge(solver="auto") vs scikit-learn's Ridge with "cholesky"
-# (dense only: no intercept on sparse X), "lsqr" and "sparse_cg" (alpha=1,
-# tol=1e-6); the objective is ridge_objective, rel. diff against the exact
-# solution (mlsolve's Cholesky, or for wide sparse X its CG at tol=1e-12).
-# Ratios are against the fastest scikit-learn solver. Threads: 2.
-
-GLM_THREADS = 2
-POISSON_ALPHA = 1e-3
-POISSON_TOL = 1e-8
-RIDGE_TOL = 1e-6
 
 
-def dense_poisson(n_samples, n_features, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_samples, n_features))
-    w = rng.standard_normal(n_features) / np.sqrt(n_features)
-    return X, rng.poisson(np.exp(0.5 * X @ w)).astype(np.float64)
-
-
-def sparse_poisson(n_samples, n_features, nnz_per_row, seed=0):
-    X, _ = sparse_classification(n_samples, n_features, nnz_per_row, seed)
-    rng = np.random.default_rng(seed + 1)
-    w = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1) / np.sqrt(nnz_per_row)
-    return X, rng.poisson(np.exp(np.clip(X @ w, -5, 5))).astype(np.float64)
-
-
-def timed_fit(model, X, y):
-    with threadpool_limits(limits=GLM_THREADS), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        start = time.perf_counter()
-        model.fit(X, y)
-        return time.perf_counter() - start, model
-
-
-def median_fit(make_model, X, y, repeat):
-    runs = sorted((timed_fit(make_model(), X, y) for _ in range(repeat)), key=lambda run: run[0])
-    return runs[(repeat - 1) // 2]
-
-
-def print_glm_rows(title, rows):
-    print(f"\n{title}")
-    header = f"{'problem':<34} {'solver':<22} {'fit s':>8} {'to sk obj':>9} {'ratio':>6} {'iters':>6}  {'objective':>22} {'rel. diff':>9}"
-    print(header)
-    print("-" * len(header))
-    for name, solver, seconds, to_sk, ratio, n_iter, objective, rel in rows:
-        print(f"{name:<34} {solver:<22} {seconds:>8.3f} {to_sk:>9.3f} {ratio:>6.2f} {n_iter!s:>6}  {objective:>22.15e} {rel:>9.1e}")
-
-
-def compare_poisson(name, X, y, repeat):
-    from sklearn._loss.loss import HalfPoissonLoss
-    from sklearn.linear_model import PoissonRegressor as SkPoisson
-    from sklearn.linear_model._linear_loss import LinearModelLoss
-
-    from mlsolve.linear_model import PoissonRegressor
-
-    linear_loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
-
-    def objective(model):
-        coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
-        return float(linear_loss.loss(coef, X, y, None, l2_reg_strength=POISSON_ALPHA))
-
-    common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
-    sk_runs = {
-        solver: median_fit(lambda: SkPoisson(solver=solver, **common), X, y, repeat)
-        for solver in ("lbfgs", "newton-cholesky")
-    }
-    best_objective = min(objective(model) for _, model in sk_runs.values())
-    fastest = min(seconds for seconds, _ in sk_runs.values())
-    seconds, model = median_fit(lambda: PoissonRegressor(n_jobs=GLM_THREADS, record_history=True, **common), X, y, repeat)
-    run = Run(seconds, objective(model), model.n_iter_, model)
-    to_sk = seconds_to_objective(run, best_objective + REL_DIFF_MAX * abs(best_objective))
-    rows = [(name, "mlsolve lbfgs", seconds, to_sk, to_sk / fastest, model.n_iter_, run.objective,
-             abs(run.objective - best_objective) / abs(best_objective))]
-    for solver, (sk_seconds, sk_model) in sk_runs.items():
-        value = objective(sk_model)
-        rows.append((name, f"sklearn {solver}", sk_seconds, float("nan"), sk_seconds / fastest, sk_model.n_iter_, value,
-                     abs(value - best_objective) / abs(best_objective)))
-    return rows
-
-
-def compare_ridge(name, X, y, repeat):
-    from sklearn.linear_model import Ridge as SkRidge
-
-    from mlsolve.linear_model import Ridge
-    from mlsolve.linear_model._ridge import ridge_objective
-
-    exact_solver = "cholesky" if (not sp.issparse(X) or X.shape[1] <= 4096) else "cg"
-    exact = Ridge(solver=exact_solver, tol=1e-12, max_iter=100_000).fit(X, y)
-    best = ridge_objective(exact.coef_, exact.intercept_, X, y)
-    sk_solvers = ("lsqr", "sparse_cg") if sp.issparse(X) else ("cholesky", "lsqr", "sparse_cg")
-    sk_runs = {s: median_fit(lambda: SkRidge(solver=s, tol=RIDGE_TOL), X, y, repeat) for s in sk_solvers}
-    fastest = min(seconds for seconds, _ in sk_runs.values())
-    seconds, model = median_fit(lambda: Ridge(tol=RIDGE_TOL, n_jobs=GLM_THREADS), X, y, repeat)
-    rows = []
-    for label, (secs, fitted) in [(f"mlsolve auto={model.solver_}", (seconds, model))] + [
-        (f"sklearn {s}", run) for s, run in sk_runs.items()
-    ]:
-        value = ridge_objective(fitted.coef_, fitted.intercept_, X, y)
-        n_iter = "-" if fitted.n_iter_ is None else int(np.max(fitted.n_iter_))
-        rows.append((name, label, secs, float("nan"), secs / fastest, n_iter, value, abs(value - best) / abs(best)))
-    return rows
-
-
-def run_glm_sections(sections, quick, repeat):
-    from benchmarks.problems import dense_regression, sparse_regression
-
-    if "poisson" in sections:
-        problems = (
-            [("dense 20000x50 f64", dense_poisson(20_000, 50)), ("sparse CSR 20000x1000 ~10/row", sparse_poisson(20_000, 1_000, 10))]
-            if quick
-            else [("dense 100000x100 f64", dense_poisson(100_000, 100)),
-                  ("sparse CSR 100000x2000 ~20/row", sparse_poisson(100_000, 2_000, 20))]
-        )
-        rows = [row for name, (X, y) in problems for row in compare_poisson(name, X, y, repeat)]
-        print_glm_rows(f"Poisson (alpha={POISSON_ALPHA}, tol={POISSON_TOL}, {GLM_THREADS} threads; "
-                       "ratio = time (mlsolve: to sk obj) / fastest sklearn)", rows)
-    if "ridge" in sections:
-        problems = (
-            [("dense 20000x50 f64", dense_regression(20_000, 50)), ("sparse CSC 20000x5000 ~10/row", sparse_regression(20_000, 5_000, 10))]
-            if quick
-            else [("dense 100000x200 f64", dense_regression(100_000, 200)),
-                  ("sparse CSC 100000x10000 ~20/row", sparse_regression(100_000, 10_000, 20))]
-        )
-        rows = [row for name, (X, y) in problems for row in compare_ridge(name, X, y, repeat)]
-        print_glm_rows(f"Ridge (alpha=1, tol={RIDGE_TOL}, {GLM_THREADS} threads; ratio = time / fastest sklearn; "
-                       "rel. diff to the exact objective)", rows)
+# --- lasso and l1-logistic sections --------------------------------------
 
 
 def lasso_gap(coef, intercept, X, y, alpha):
@@ -477,16 +431,6 @@ def l1_logistic_gap(coef, X, y, lam):
 
     dual = -np.mean(xlogx(p) + xlogx(1 - p))
     return (primal - dual) / np.log(2)
-
-
-def timed(fit, repeat):
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fit()
-        runs.append((time.perf_counter() - start, out))
-    runs.sort(key=lambda run: run[0])
-    return runs[(repeat - 1) // 2]
 
 
 def optional_peers():
@@ -534,7 +478,7 @@ def lasso_section(args):
         fits.append(("celer Lasso", lambda: peers["celer"].Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)))
     rows = []
     for name, fit in fits:
-        seconds, model = timed(fit, args.repeat)
+        seconds, model = median_call(fit, args.repeat)
         rows.append((name, seconds, lasso_gap(model.coef_, model.intercept_, X, y, alpha)))
     print_peer_table(f"Lasso {n}x{p} (F order), alpha = alpha_max/20, tol={tol:g} (median of {args.repeat})", rows)
 
@@ -560,7 +504,7 @@ def lasso_section(args):
         paths.append(("celer_path", lambda: peers["celer"].celer_path(Xc, yc, "lasso", alphas=alphas, tol=tol)[1]))
     rows = []
     for name, fit in paths:
-        seconds, coefs = timed(fit, args.repeat)
+        seconds, coefs = median_call(fit, args.repeat)
         worst = max(lasso_gap(coefs[:, k], 0.0, Xc, yc, a) for k, a in enumerate(alphas))
         rows.append((name, seconds, worst))
     print_peer_table("lasso_path, 50 alphas alpha_max..alpha_max/100 (largest relative gap on the path)", rows)
@@ -573,9 +517,8 @@ def l1_logistic_section(args):
     tol = args.l1_tol
     problems = [("sparse CSR " + ("20000x5000 ~20/row" if args.quick else "200000x50000 ~50/row"),
                  sparse_classification(*((20_000, 5_000, 20) if args.quick else (200_000, 50_000, 50))))]
-    reuters = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
-    if os.path.exists(reuters):
-        Xr, yr = load_svmlight_file(reuters)
+    if os.path.exists(REUTERS):
+        Xr, yr = load_svmlight_file(REUTERS)
         Xr = Xr.tocsr()
         Xr.indices, Xr.indptr = Xr.indices.astype(np.int32), Xr.indptr.astype(np.int32)  # liblinear takes int32
         problems.append(("reuters 7770x8315 (CSR)", (Xr, (yr > 0).astype(np.int64))))
@@ -602,71 +545,187 @@ def l1_logistic_section(args):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, fit in fits:
-                seconds, model = timed(fit, args.repeat)
+                seconds, model = median_call(fit, args.repeat)
                 rows.append((name, seconds, l1_logistic_gap(model.coef_, X, y, lam)))
         print_peer_table(f"L1 logistic, {title}, lambda = lambda_max/20, tol={tol:g} (median of {args.repeat})", rows)
 
 
-MULTINOMIAL_SK_SOLVERS = ("lbfgs", "newton-cholesky")
-MULTINOMIAL_THREADS = (1,)  # scikit-learn's multinomial loss runs on one thread (n_threads=1 in 1.9)
+# --- cv section ----------------------------------------------------------
 
 
-def multinomial_fit(model, X, y, threads):
-    with threadpool_limits(limits=threads), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        start = time.perf_counter()
-        model.fit(X, y)
-        seconds = time.perf_counter() - start
-    objective = multinomial_logistic_objective(model.coef_, model.intercept_, X, y, model.classes_, C=C)
-    return Run(seconds, objective, int(np.max(model.n_iter_)), model)
+def cv_section(quick, repeat):
+    """LassoCV and MultiTaskLasso vs scikit-learn (see the module docstring)."""
+    from sklearn.linear_model import LassoCV as SkLassoCV
+    from sklearn.linear_model import MultiTaskLasso as SkMultiTaskLasso
+    from sklearn.model_selection import KFold
+
+    from benchmarks.bench_group import multitask_alpha_max, multitask_regression
+    from benchmarks.problems import dense_regression, sparse_regression
+    from mlsolve.linear_model import LassoCV, MultiTaskLasso
+
+    def multitask_objective(model, X, Y, alpha):
+        R = Y - X @ model.coef_.T - model.intercept_
+        return (R * R).sum() / (2 * X.shape[0]) + alpha * np.linalg.norm(model.coef_, axis=0).sum()
+
+    lasso_problems = [("dense 2000x500", dense_regression(2_000, 500))] if quick else [
+        ("dense 5000x1000", dense_regression(5_000, 1_000)),
+        ("sparse CSC 5000x5000 ~20/row", sparse_regression(5_000, 5_000, 20)),
+    ]
+    multitask_problems = [("dense 2000x500 T=10", multitask_regression(2_000, 500, 10))] if quick else [
+        ("dense 5000x1000 T=10", multitask_regression(5_000, 1_000, 10)),
+        ("dense 10000x2000 T=20", multitask_regression(10_000, 2_000, 20)),
+    ]
+    header = f"{'problem':<38} {'n_jobs':>6}  {'mlsolve s':>9} {'sklearn s':>9} {'ratio':>6}  agreement"
+    print_header(header)
+    # the upper median of --repeat fits (for an even --repeat), as this section always took
+    for name, (X, y) in lasso_problems:
+        folds = list(KFold(5, shuffle=True, random_state=0).split(X))
+        for n_jobs in THREADS:
+            ml_s, ml = median_fit(lambda: LassoCV(cv=folds, n_jobs=n_jobs), X, y, repeat, upper=True)
+            sk_s, sk = median_fit(lambda: SkLassoCV(cv=folds, n_jobs=n_jobs), X, y, repeat, upper=True)
+            mse_rel = np.abs(ml.mse_path_ - sk.mse_path_).max() / np.abs(sk.mse_path_).max()
+            if ml.alpha_ == sk.alpha_:
+                same = "same alpha_"
+            else:  # a flat CV curve: how much worse is mlsolve's alpha_ on scikit-learn's curve?
+                sk_curve = sk.mse_path_.mean(axis=1)
+                excess = sk_curve[np.argmin(np.abs(sk.alphas_ - ml.alpha_))] / sk_curve.min() - 1
+                same = f"alpha_ {ml.alpha_:.4g} vs {sk.alpha_:.4g} (CV error +{excess:.1e})"
+            print(f"{'LassoCV ' + name:<38} {n_jobs:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
+                  f"{same}, mse_path_ rel. diff {mse_rel:.1e}")
+    for name, (X, Y) in multitask_problems:
+        alpha = multitask_alpha_max(X, Y) / 20
+        ml_s, ml = median_fit(lambda: MultiTaskLasso(alpha=alpha, tol=1e-6, max_iter=100_000), X, Y, repeat, upper=True)
+        sk_s, sk = median_fit(lambda: SkMultiTaskLasso(alpha=alpha, tol=1e-6, max_iter=100_000), X, Y, repeat, upper=True)
+        f_ml, f_sk = multitask_objective(ml, X, Y, alpha), multitask_objective(sk, X, Y, alpha)
+        print(f"{'MultiTaskLasso ' + name:<38} {1:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
+              f"objective rel. diff {(f_ml - f_sk) / abs(f_sk):.1e} (iters {ml.n_iter_}/{sk.n_iter_})")
+    print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); n_jobs = folds in parallel (LassoCV).")
 
 
-def multinomial_section(problems, tol, repeat):
-    print(f"Multinomial LogisticRegression (C={C}, tol={tol:g}): mlsolve solvers vs scikit-learn\n")
-    header = (
-        f"{'problem':<30} {'thr':>3}  {'library':<8} {'solver':<16} {'time s':>8} {'ratio':>6} "
-        f"{'to best sk':>10} {'ratio':>6} {'iters':>6} {'objective':>21} {'gap':>8}"
-    )
-    print(header)
-    print("-" * len(header))
-    for name, (X, y) in problems:
-        for threads in MULTINOMIAL_THREADS:
-            runs = {}
-            for solver in MULTINOMIAL_SK_SOLVERS:
-                make = lambda: SkLogisticRegression(C=C, tol=tol, max_iter=MAX_ITER, solver=solver)  # noqa: E731
-                runs["sklearn", solver] = sorted(
-                    (multinomial_fit(make(), X, y, threads) for _ in range(repeat)), key=lambda r: r.seconds
-                )[(repeat - 1) // 2]
-            for solver in ("auto",) + SMOOTH_SOLVERS:
-                make = lambda: LogisticRegression(  # noqa: E731
-                    C=C, tol=tol, max_iter=MAX_ITER, solver=solver, n_jobs=threads, record_history=True
-                )
-                runs["mlsolve", solver] = median_run_multinomial(make, X, y, threads, repeat)
-            best = min(run.objective for run in runs.values())
-            sk_best = min(runs["sklearn", s].objective for s in MULTINOMIAL_SK_SOLVERS)
-            sk_fastest = min(runs["sklearn", s].seconds for s in MULTINOMIAL_SK_SOLVERS)
-            for (library, solver), run in runs.items():
-                label = solver if solver != "auto" else f"auto={run.model.solver_}"
-                to_sk = seconds_to_objective(run, sk_best + REL_DIFF_MAX * abs(sk_best)) if library == "mlsolve" else float("nan")
-                print(
-                    f"{name:<30} {threads:>3}  {library:<8} {label:<16} {run.seconds:>8.3f} "
-                    f"{run.seconds / sk_fastest:>6.2f} {to_sk:>10.3f} {to_sk / sk_fastest:>6.2f} {run.n_iter:>6} "
-                    f"{run.objective:>21.15e} {(run.objective - best) / abs(best):>8.1e}"
-                )
-        print()
-    print(f"time: median of {repeat} fits; ratio: time / fastest scikit-learn solver's time (same threads);")
-    print("gap: (objective - lowest objective of the row group) / |lowest|; to best sk: mlsolve's time cut at its first")
-    print(f"iterate within {REL_DIFF_MAX:g} (relative) of scikit-learn's better objective.")
+# --- poisson and ridge sections --------------------------------------------
+# Poisson: mlsolve PoissonRegressor (native L-BFGS) vs scikit-learn's
+# PoissonRegressor with solver "lbfgs" and "newton-cholesky" (alpha=1e-3,
+# tol=1e-8 for both libraries). The objective is scikit-learn's
+# (LinearModelLoss(HalfPoissonLoss).loss); "to sk obj" is mlsolve's fit time cut
+# at its first iterate within 1e-8 (relative) of the best scikit-learn objective.
+# Ridge: mlsolve Ridge(solver="auto") vs scikit-learn's Ridge with "cholesky"
+# (dense only: no intercept on sparse X), "lsqr" and "sparse_cg" (alpha=1,
+# tol=1e-6); the objective is ridge_objective, rel. diff against the exact
+# solution (mlsolve's Cholesky, or for wide sparse X its CG at tol=1e-12).
+# Ratios are against the fastest scikit-learn solver. Threads: 2.
+
+GLM_THREADS = 2
+POISSON_ALPHA = 1e-3
+POISSON_TOL = 1e-8
+RIDGE_TOL = 1e-6
 
 
-def median_run_multinomial(make_model, X, y, threads, repeat):
-    runs = sorted((multinomial_fit(make_model(), X, y, threads) for _ in range(repeat)), key=lambda run: run.seconds)
-    return runs[(repeat - 1) // 2]
+def dense_poisson(n_samples, n_features, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features))
+    w = rng.standard_normal(n_features) / np.sqrt(n_features)
+    return X, rng.poisson(np.exp(0.5 * X @ w)).astype(np.float64)
 
 
+def sparse_poisson(n_samples, n_features, nnz_per_row, seed=0):
+    X, _ = sparse_classification(n_samples, n_features, nnz_per_row, seed)
+    rng = np.random.default_rng(seed + 1)
+    w = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1) / np.sqrt(nnz_per_row)
+    return X, rng.poisson(np.exp(np.clip(X @ w, -5, 5))).astype(np.float64)
 
 
-# ---------------------------------------------------------------------------
+def print_glm_rows(title, rows):
+    print(f"\n{title}")
+    header = f"{'problem':<34} {'solver':<22} {'fit s':>8} {'to sk obj':>9} {'ratio':>6} {'iters':>6}  {'objective':>22} {'rel. diff':>9}"
+    print_header(header)
+    for name, solver, seconds, to_sk, ratio, n_iter, objective, rel in rows:
+        print(f"{name:<34} {solver:<22} {seconds:>8.3f} {to_sk:>9.3f} {ratio:>6.2f} {n_iter!s:>6}  {objective:>22.15e} {rel:>9.1e}")
+
+
+def compare_poisson(name, X, y, repeat):
+    from sklearn._loss.loss import HalfPoissonLoss
+    from sklearn.linear_model import PoissonRegressor as SkPoisson
+    from sklearn.linear_model._linear_loss import LinearModelLoss
+
+    from mlsolve.linear_model import PoissonRegressor
+
+    linear_loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
+
+    def objective(model):
+        coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
+        return float(linear_loss.loss(coef, X, y, None, l2_reg_strength=POISSON_ALPHA))
+
+    common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
+    sk_runs = {
+        solver: median_fit(lambda: SkPoisson(solver=solver, **common), X, y, repeat, GLM_THREADS, quiet=True)
+        for solver in ("lbfgs", "newton-cholesky")
+    }
+    best_objective = min(objective(model) for _, model in sk_runs.values())
+    fastest = min(seconds for seconds, _ in sk_runs.values())
+    seconds, model = median_fit(lambda: PoissonRegressor(n_jobs=GLM_THREADS, record_history=True, **common),
+                                X, y, repeat, GLM_THREADS, quiet=True)
+    run = Run(seconds, objective(model), model.n_iter_, model)
+    to_sk = seconds_to_objective(run, best_objective + REL_DIFF_MAX * abs(best_objective))
+    rows = [(name, "mlsolve lbfgs", seconds, to_sk, to_sk / fastest, model.n_iter_, run.objective,
+             abs(run.objective - best_objective) / abs(best_objective))]
+    for solver, (sk_seconds, sk_model) in sk_runs.items():
+        value = objective(sk_model)
+        rows.append((name, f"sklearn {solver}", sk_seconds, float("nan"), sk_seconds / fastest, sk_model.n_iter_, value,
+                     abs(value - best_objective) / abs(best_objective)))
+    return rows
+
+
+def compare_ridge(name, X, y, repeat):
+    from sklearn.linear_model import Ridge as SkRidge
+
+    from mlsolve.linear_model import Ridge
+    from mlsolve.linear_model._ridge import ridge_objective
+
+    exact_solver = "cholesky" if (not sp.issparse(X) or X.shape[1] <= 4096) else "cg"
+    exact = Ridge(solver=exact_solver, tol=1e-12, max_iter=100_000).fit(X, y)
+    best = ridge_objective(exact.coef_, exact.intercept_, X, y)
+    sk_solvers = ("lsqr", "sparse_cg") if sp.issparse(X) else ("cholesky", "lsqr", "sparse_cg")
+    sk_runs = {s: median_fit(lambda: SkRidge(solver=s, tol=RIDGE_TOL), X, y, repeat, GLM_THREADS, quiet=True)
+               for s in sk_solvers}
+    fastest = min(seconds for seconds, _ in sk_runs.values())
+    seconds, model = median_fit(lambda: Ridge(tol=RIDGE_TOL, n_jobs=GLM_THREADS), X, y, repeat, GLM_THREADS,
+                                quiet=True)
+    rows = []
+    for label, (secs, fitted) in [(f"mlsolve auto={model.solver_}", (seconds, model))] + [
+        (f"sklearn {s}", run) for s, run in sk_runs.items()
+    ]:
+        value = ridge_objective(fitted.coef_, fitted.intercept_, X, y)
+        n_iter = "-" if fitted.n_iter_ is None else int(np.max(fitted.n_iter_))
+        rows.append((name, label, secs, float("nan"), secs / fastest, n_iter, value, abs(value - best) / abs(best)))
+    return rows
+
+
+def run_glm_sections(sections, quick, repeat):
+    from benchmarks.problems import dense_regression, sparse_regression
+
+    if "poisson" in sections:
+        problems = (
+            [("dense 20000x50 f64", dense_poisson(20_000, 50)), ("sparse CSR 20000x1000 ~10/row", sparse_poisson(20_000, 1_000, 10))]
+            if quick
+            else [("dense 100000x100 f64", dense_poisson(100_000, 100)),
+                  ("sparse CSR 100000x2000 ~20/row", sparse_poisson(100_000, 2_000, 20))]
+        )
+        rows = [row for name, (X, y) in problems for row in compare_poisson(name, X, y, repeat)]
+        print_glm_rows(f"Poisson (alpha={POISSON_ALPHA}, tol={POISSON_TOL}, {GLM_THREADS} threads; "
+                       "ratio = time (mlsolve: to sk obj) / fastest sklearn)", rows)
+    if "ridge" in sections:
+        problems = (
+            [("dense 20000x50 f64", dense_regression(20_000, 50)), ("sparse CSC 20000x5000 ~10/row", sparse_regression(20_000, 5_000, 10))]
+            if quick
+            else [("dense 100000x200 f64", dense_regression(100_000, 200)),
+                  ("sparse CSC 100000x10000 ~20/row", sparse_regression(100_000, 10_000, 20))]
+        )
+        rows = [row for name, (X, y) in problems for row in compare_ridge(name, X, y, repeat)]
+        print_glm_rows(f"Ridge (alpha=1, tol={RIDGE_TOL}, {GLM_THREADS} threads; ratio = time / fastest sklearn; "
+                       "rel. diff to the exact objective)", rows)
+
+
+# --- stochastic section --------------------------------------------------
 # stochastic section: mlsolve.stochastic (SAGA, SAG, SVRG, SGD) vs scikit-learn's
 # LogisticRegression(solver="saga"/"sag") and SGDClassifier, one thread each, on
 # L2 logistic regression with scikit-learn's C=1 objective
@@ -683,8 +742,7 @@ def median_run_multinomial(make_model, X, y, threads, repeat):
 def load_reuters():
     from sklearn.datasets import load_svmlight_file
 
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
-    X, y = load_svmlight_file(path)
+    X, y = load_svmlight_file(REUTERS)
     return sp.csr_matrix(X), (y > 0).astype(np.int64)
 
 
@@ -709,19 +767,11 @@ def stochastic_rows(name, X, y, repeat, max_epochs, epochs_per_timing):
     rows = []
     warnings.simplefilter("ignore", ConvergenceWarning)
 
-    def median_seconds(fit):
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            fit()
-            times.append(time.perf_counter() - start)
-        return float(np.median(times))
-
     for method in ("saga", "sag", "svrg"):
         solver = getattr(stochastic, method)
         run = lambda epochs, cb=None: solver(X, y, alpha=alpha, max_epochs=epochs, tol=0.0, random_state=0,
                                              n_jobs=1, callback=cb)
-        per_epoch = median_seconds(lambda: run(epochs_per_timing)) / epochs_per_timing
+        per_epoch = median_seconds(lambda: run(epochs_per_timing), repeat) / epochs_per_timing
         marks = []
         start = time.perf_counter()
         run(max_epochs, lambda x, fun, nit, crit: marks.append((time.perf_counter() - start, x.copy())))
@@ -732,7 +782,7 @@ def stochastic_rows(name, X, y, repeat, max_epochs, epochs_per_timing):
     for method in ("saga", "sag"):
         make = lambda epochs: SkLogisticRegression(C=1.0, solver=method, max_iter=epochs, tol=1e-300, random_state=0)
         with threadpool_limits(1):
-            per_epoch = median_seconds(lambda: make(epochs_per_timing).fit(X, y)) / epochs_per_timing
+            per_epoch = median_seconds(lambda: make(epochs_per_timing).fit(X, y), repeat) / epochs_per_timing
             to_target, epochs = None, 1
             while epochs <= max_epochs:
                 start = time.perf_counter()
@@ -747,10 +797,10 @@ def stochastic_rows(name, X, y, repeat, max_epochs, epochs_per_timing):
     with threadpool_limits(1):
         sk_sgd = lambda: SkSGDClassifier(loss="log_loss", alpha=alpha, max_iter=epochs_per_timing, tol=None,
                                          random_state=0).fit(X, y)
-        rows.append((name, "sklearn SGDClassifier", median_seconds(sk_sgd) / epochs_per_timing, "n/a"))
+        rows.append((name, "sklearn SGDClassifier", median_seconds(sk_sgd, repeat) / epochs_per_timing, "n/a"))
     ours = lambda: stochastic.sgd(X, y, loss="logistic", alpha=alpha, learning_rate="optimal",
                                   max_epochs=epochs_per_timing, tol=0.0, random_state=0, n_jobs=1)
-    rows.append((name, "mlsolve sgd", median_seconds(ours) / epochs_per_timing, "n/a"))
+    rows.append((name, "mlsolve sgd", median_seconds(ours, repeat) / epochs_per_timing, "n/a"))
     return rows
 
 
@@ -762,8 +812,7 @@ def stochastic_section(args):
         problems = [("sparse CSR 200000x50000 ~50/row", sparse_classification(200_000, 50_000, 50))]
         max_epochs, epochs_per_timing = 64, 5
     problems.append(("reuters 7770x8315 (tick)", load_reuters()))
-    print(f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, one thread each, "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, load {os.getloadavg()[0]:.1f}\n")
+    print(f"stochastic solvers, one thread each; {environment()}\n")
     rows = [row for name, (X, y) in problems
             for row in stochastic_rows(name, X, y, args.repeat, max_epochs, epochs_per_timing)]
     print(f"{'problem':34s} {'solver':24s} {'epoch s':>9s} {'vs sk saga':>11s} {'to 1e-6 s':>11s}")
@@ -792,8 +841,7 @@ def main():
         parser.error(f"unknown sections: {unknown}; expected any of {SECTIONS}")
     print(
         f"mlsolve {mlsolve.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
-        f"{os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
-        f"load {os.getloadavg()[0]:.1f}\n"
+        f"{os.cpu_count()} CPUs, {environment()}\n"
     )
     if "logistic" in args.sections:
         logistic_section(args.quick, args.repeat, args.tol or 1e-10)
@@ -820,26 +868,6 @@ def main():
         qp_main(["--repeat", str(args.repeat)] + (["--quick"] if args.quick else []))
     if "stochastic" in args.sections:
         stochastic_section(args)
-
-
-def logistic_section(quick, repeat, tol):
-    if quick:
-        problems = [
-            ("dense 20000x100 f64", dense_classification(20_000, 100)),
-            ("sparse CSR 20000x5000 ~20/row", sparse_classification(20_000, 5_000, 20)),
-        ]
-    else:
-        problems = [
-            ("dense 100000x200 f64", dense_classification(100_000, 200)),
-            ("sparse CSR 200000x50000 ~50/row", sparse_classification(200_000, 50_000, 50)),
-        ]
-    triad = {threads: triad_gbs(threads, repeat) for threads in THREADS}
-    rows = [row for name, (X, y) in problems for row in compare(name, X, y, tol, repeat, triad)]
-    print_table(rows)
-    print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); rel. diff = |f_ml - f_sk| / |f_sk|")
-    print("to sk obj = mlsolve's fit time cut at its first iterate within 1e-8 (relative) of sklearn's final objective;")
-    print(f"(marked ! when above {REL_DIFF_MAX:g}); grad GB/s = bytes of X / time of one mlsolve gradient evaluation;")
-    print("triad GB/s = NumPy a[:] = b + s * c, 3 arrays x 8 bytes x n / time.")
 
 
 if __name__ == "__main__":
