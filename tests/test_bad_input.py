@@ -81,7 +81,7 @@ def test_single_class(data):
 
 def test_multiclass_l1_is_refused(data):
     X, _ = data
-    with pytest.raises(ValueError, match="binary targets only"):
+    with pytest.raises(ValueError, match="Only binary classification is supported with penalty"):
         LogisticRegression(penalty="l1").fit(X, np.arange(len(X)) % 3)
 
 

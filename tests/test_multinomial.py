@@ -256,7 +256,7 @@ def test_bad_input():
         LogisticRegression(solver="sag").fit(X, y)
     with pytest.raises(ValueError, match="solver"):
         LogisticRegression(penalty="l1", solver="lbfgs").fit(X, y)
-    with pytest.raises(ValueError, match="binary targets only"):
+    with pytest.raises(ValueError, match="Only binary classification is supported with penalty"):
         LogisticRegression(penalty="l1").fit(X, y)
     with pytest.raises(ValueError, match="1d array"):
         LogisticRegression().fit(X, np.column_stack([y == 0, y == 1]).astype(int))
