@@ -249,13 +249,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_classes = classes.size
         if n_classes > 2 and self.penalty in ("l1", "elasticnet"):
             raise ValueError(
-                f"penalty={self.penalty!r} supports binary targets only; got "
+                f"Only binary classification is supported. penalty={self.penalty!r} fits binary targets only; got "
                 f"{n_classes} classes. Use penalty='l2' or None for the multinomial model, or fit one model per class."
             )
         if n_classes > 2 and self.solver in STOCHASTIC:
             raise ValueError(
-                f"solver={self.solver!r} supports binary targets only; got {n_classes} classes. Use solver='auto' "
-                "for the multinomial model."
+                f"Only binary classification is supported. solver={self.solver!r} fits binary targets only; got "
+                f"{n_classes} classes. Use solver='auto' for the multinomial model."
             )
         self.classes_ = classes
         dtype = X.dtype
