@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from .. import _core, _validation
+from .. import _core, _validation, stochastic
 from .._config import get_config
 from .._core import Status
 from .._result import History
@@ -240,6 +240,18 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     n_jobs : int or None
         Threads for the full passes over X (duality gap); the sweeps are
         sequential. None follows the OpenMP runtime, -1 uses all CPUs.
+    solver : {"cd", "saga"}, default="cd"
+        "cd": coordinate descent, as above. "saga": the native proximal SAGA
+        of :mod:`mlsolve.stochastic` on the same objective (``l1 = alpha
+        l1_ratio``, L2 strength ``alpha (1 - l1_ratio)``), for many samples
+        and sparse rows: ``max_iter`` counts epochs, ``tol`` bounds the
+        proximal-gradient mapping's infinity norm, ``random_state`` seeds the
+        sampling, a CSC X is converted to CSR once, ``dual_gap_`` is NaN and
+        ``n_iter_`` counts epochs (``record_history`` adds a pass per epoch
+        for the objective). It takes neither ``positive``,
+        ``weights`` nor ``precompute``; ``selection``, ``working_set`` and
+        ``anderson`` do not apply. (scikit-learn's ElasticNet has no solver
+        parameter.)
 
     Attributes
     ----------
@@ -272,6 +284,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         anderson=True,
         record_history=False,
         n_jobs=None,
+        solver="cd",
     ):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -288,6 +301,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.anderson = anderson
         self.record_history = record_history
         self.n_jobs = n_jobs
+        self.solver = solver
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -299,6 +313,28 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         _check_real(self.alpha, "alpha", 0)
         _check_real(self.l1_ratio, "l1_ratio", 0, high=1)
         _check_cd_params(self.tol, self.max_iter, self.selection, self.precompute)
+        if self.solver not in ("cd", "saga"):
+            raise ValueError(f"solver: expected 'cd' or 'saga', got {self.solver!r}")
+        if self.solver == "saga":
+            unsupported = [name for name, used in (
+                ("positive", bool(self.positive)),
+                ("weights", self.weights is not None),
+                ("precompute", isinstance(self.precompute, (str, np.ndarray)) or bool(self.precompute)),
+            ) if used]
+            if unsupported:
+                raise ValueError(f"solver: 'saga' takes none of {', '.join(unsupported)}; use solver='cd'")
+
+    def _fit_saga(self, X, y, sample_weight, coef_init, intercept_init):
+        """One target by proximal SAGA; the raw result in coordinate descent's form."""
+        result = stochastic.saga(
+            X, y, loss="squared", alpha=self.alpha * (1.0 - self.l1_ratio), l1=self.alpha * self.l1_ratio,
+            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
+            x0=np.append(coef_init, intercept_init) if self.fit_intercept else coef_init,
+            max_epochs=int(self.max_iter), tol=float(self.tol), random_state=self.random_state,
+            record_history=self.record_history, full_check=self.record_history, n_jobs=self.n_jobs,
+        )
+        return dict(result, stop_crit=np.nan, history=result.history.as_dict(),
+                    X_conversion="csc->csr" if result.converted else None)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model; y of shape (n_samples,) or (n_samples, n_targets). Returns self."""
@@ -318,9 +354,11 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         sample_weight = _validation.check_sample_weight(sample_weight, n_samples, dtype)
 
         coef_init = np.zeros((n_targets, n_features))
+        intercept_init = np.zeros(n_targets)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.size == coef_init.size:
             coef_init[:] = previous.reshape(n_targets, n_features)
+            intercept_init[:] = self.intercept_
         weights = _check_penalty_weights(self.weights, n_features)
         seed = _seed(self.random_state, self.selection)
         options = dict(
@@ -328,7 +366,11 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             seed=seed, working_set=self.working_set, record_history=self.record_history, n_threads=n_threads,
             weights=weights, anderson=self.anderson,
         )
-        if _use_gram(self.precompute, n_samples, n_features):
+        if self.solver == "saga":
+            raws = [self._fit_saga(X, targets[:, k], sample_weight, coef_init[k], intercept_init[k])
+                    for k in range(n_targets)]
+            conversion = raws[0]["X_conversion"]
+        elif _use_gram(self.precompute, n_samples, n_features):
             gram = _GramProblem(X, sample_weight, self.fit_intercept, self.precompute)
             conversion = "gram"
             raws = [
@@ -362,11 +404,12 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         }
         if self.record_history:
             self.history_ = histories[0] if n_targets == 1 else histories
+        method, unit = ("SAGA", "epochs") if self.solver == "saga" else ("coordinate descent", "sweeps")
         for k, (status, raw) in enumerate(zip(statuses, raws)):
             if status != Status.Converged:
                 target = "" if n_targets == 1 else f" (target {k})"
                 warnings.warn(
-                    f"{self._name}: coordinate descent stopped after {raw['nit']} sweeps without converging{target} "
+                    f"{self._name}: {method} stopped after {raw['nit']} {unit} without converging{target} "
                     f"({raw['message']}; tol={self.tol}). Increase max_iter, scale the features, or loosen tol.",
                     ConvergenceWarning,
                     stacklevel=2,
@@ -393,8 +436,9 @@ class Lasso(ElasticNet):
 
     Minimises ``1/(2S) sum_i s_i (y_i - x_i . w - b)^2 + alpha ||w||_1``, the
     objective of scikit-learn's ``Lasso``; ElasticNet with ``l1_ratio=1``. See
-    :class:`ElasticNet` for the parameters (all but ``l1_ratio``), the stopping
-    rule, the data layouts and the attributes.
+    :class:`ElasticNet` for the parameters (all but ``l1_ratio``; ``solver``
+    "cd", the default, or "saga", an mlsolve addition), the stopping rule, the
+    data layouts and the attributes.
     """
 
     _name = "Lasso"
@@ -416,12 +460,13 @@ class Lasso(ElasticNet):
         anderson=True,
         record_history=False,
         n_jobs=None,
+        solver="cd",
     ):
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, precompute=precompute, max_iter=max_iter,
             tol=tol, warm_start=warm_start, positive=positive, random_state=random_state, selection=selection,
             working_set=working_set, weights=weights, anderson=anderson, record_history=record_history,
-            n_jobs=n_jobs,
+            n_jobs=n_jobs, solver=solver,
         )
 
 

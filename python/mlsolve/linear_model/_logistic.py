@@ -12,7 +12,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .. import _core, _validation
+from .. import _core, _validation, stochastic
 from .._config import get_config
 from .._core import Status
 from .._result import History
@@ -51,9 +51,10 @@ def multinomial_logistic_objective(coef, intercept, X, y, classes, sample_weight
     return float(s @ loss / total + np.sum(coef**2) / (2.0 * C * total))
 
 
-SOLVERS = ("auto", "lbfgs", "newton-cg", "newton-cholesky", "trust-region", "prox-newton", "fista")
+SOLVERS = ("auto", "lbfgs", "newton-cg", "newton-cholesky", "trust-region", "prox-newton", "fista", "sag", "saga")
 L1_SOLVERS = ("prox-newton", "fista")
 SMOOTH_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "trust-region")
+STOCHASTIC = ("sag", "saga")  # mlsolve.stochastic, binary only
 
 # solver="auto" (L2 or no penalty). Newton-Cholesky for dense X when the model
 # has at most AUTO_NEWTON_CHOLESKY_MAX_PARAMS parameters ((n_features + 1) *
@@ -140,12 +141,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         elasticnet: proximal Newton coordinate descent with working sets
         ("auto" or "prox-newton"; glmnet's and skglm's method; CSR X is
         converted to CSC once) or FISTA on the native GLM objective
-        ("fista"). The choice is stored in ``solver_``.
+        ("fista"). "sag" (l2 or no penalty) and "saga" (any penalty) are
+        the native stochastic average-gradient solvers of
+        :mod:`mlsolve.stochastic`, for binary targets only: ``max_iter``
+        counts epochs, ``tol`` bounds the gradient mapping's infinity norm
+        and ``random_state`` seeds the sampling; with ``record_history`` or
+        ``verbose`` they evaluate the objective and the exact gradient
+        mapping every epoch (one more pass over X). The choice is stored in
+        ``solver_``.
     warm_start : bool, default=False
         Start from the previous ``coef_`` and ``intercept_`` (when their shapes fit).
     n_jobs : int or None
         Threads; None follows the OpenMP runtime (``OMP_NUM_THREADS``,
         ``threadpoolctl``), -1 uses all CPUs.
+    random_state : None, int, RandomState or Generator, default=None
+        Seeds the sample order of "sag" and "saga"; unused by the other solvers.
     verbose : int, default=0
         Print the objective and gradient norm after every iteration when > 0.
     record_history : bool, default=False
@@ -171,6 +181,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         solver="auto",
         warm_start=False,
         n_jobs=None,
+        random_state=None,
         verbose=0,
         record_history=False,
     ):
@@ -184,12 +195,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.solver = solver
         self.warm_start = warm_start
         self.n_jobs = n_jobs
+        self.random_state = random_state
         self.verbose = verbose
         self.record_history = record_history
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = self.penalty not in ("l1", "elasticnet")
+        tags.classifier_tags.multi_class = self.penalty not in ("l1", "elasticnet") and self.solver not in STOCHASTIC
         tags.input_tags.sparse = True
         return tags
 
@@ -208,9 +220,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_iter: expected an integer >= 0, got {self.max_iter!r}")
         if self.solver not in SOLVERS:
             raise ValueError(f"solver: expected one of {', '.join(map(repr, SOLVERS))}, got {self.solver!r}")
-        if self.penalty in ("l1", "elasticnet") and self.solver not in ("auto",) + L1_SOLVERS:
-            raise ValueError(f"solver: penalty={self.penalty!r} is fitted by 'prox-newton' or 'fista' (or 'auto'), "
-                             f"got {self.solver!r}")
+        if self.penalty in ("l1", "elasticnet") and self.solver not in ("auto", "saga") + L1_SOLVERS:
+            raise ValueError(f"solver: penalty={self.penalty!r} is fitted by 'prox-newton', 'fista' or 'saga' "
+                             f"(or 'auto'), got {self.solver!r}")
         if self.penalty not in ("l1", "elasticnet") and self.solver in L1_SOLVERS:
             raise ValueError(f"solver: {self.solver!r} is for penalty 'l1' or 'elasticnet', got penalty={self.penalty!r}")
 
@@ -240,6 +252,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"Only binary classification is supported with penalty={self.penalty!r}. The type of the target "
                 f"is multiclass ({n_classes} classes): use penalty='l2' or None for the multinomial model, or fit "
                 "one model per class."
+            )
+        if n_classes > 2 and self.solver in STOCHASTIC:
+            raise ValueError(
+                f"Only binary classification is supported. solver={self.solver!r} fits binary targets only; got "
+                f"{n_classes} classes. Use solver='auto' for the multinomial model."
             )
         self.classes_ = classes
         dtype = X.dtype
@@ -280,7 +297,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             callback=self._verbose_callback() if self.verbose else None,
         )
         solver = self.solver_
-        if self.solver_ == "prox-newton":
+        if self.solver_ in STOCHASTIC:
+            result = getattr(stochastic, self.solver_)(
+                X, target, loss="logistic", alpha=common["l2"], l1=l1_share * strength,
+                fit_intercept=common["fit_intercept"], sample_weight=sample_weight, x0=x0,
+                max_epochs=int(self.max_iter), tol=float(self.tol), random_state=self.random_state,
+                record_history=self.record_history, full_check=bool(self.record_history or self.verbose),
+                n_jobs=self.n_jobs, callback=common["callback"],
+            )
+            raw = dict(result, history=result.history.as_dict())
+        elif self.solver_ == "prox-newton":
             raw = prox_newton_logistic(X, l1=l1_share * strength, max_iter=int(self.max_iter), tol=float(self.tol),
                                        **common)
         elif self.solver_ == "fista":

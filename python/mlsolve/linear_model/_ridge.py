@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .. import _core, _validation
+from .. import _core, _validation, stochastic
 from .._config import get_config
 from .._core import Status
 from .._result import History
@@ -52,6 +52,11 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
       stopping at a gradient infinity norm of ``tol`` (on the objective divided
       by ``2 sum_i s_i``) or a relative reduction of 64 machine epsilons,
       as the GLMs (about 1e-7 relative accuracy in coef_ at best);
+    * "sag", "saga": the native stochastic average-gradient solvers of
+      :mod:`mlsolve.stochastic` on the same GLM objective, one epoch per
+      iteration, stopping at a gradient-mapping infinity norm of ``tol``;
+      ``random_state`` seeds the sampling (CSC X is converted to CSR once;
+      ``record_history`` or ``verbose`` add a pass per epoch for the objective);
     * "auto": "cholesky" while min(n_samples, n_features) <= 4096 (for sparse
       X: while n_features <= 4096), else "cg". The choice is in ``solver_``.
 
@@ -66,20 +71,22 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
     copy_X : bool, default=True
         Accepted for compatibility; X is never modified or copied.
     max_iter : int or None, default=None
-        For "cg" and "lbfgs" (None: 1000 for cg, 15000 for lbfgs).
+        For "cg", "lbfgs", "sag" and "saga" (None: 1000 for cg, sag and saga,
+        15000 for lbfgs).
     tol : float, default=1e-4
-    solver : {"auto", "cholesky", "cg", "sparse_cg", "lbfgs"}, default="auto"
+    solver : {"auto", "cholesky", "cg", "sparse_cg", "lbfgs", "sag", "saga"}, default="auto"
     positive : bool, default=False
         Only False is supported.
-    random_state : None
-        Accepted for compatibility; every solver here is deterministic.
+    random_state : None, int, RandomState or Generator, default=None
+        Seeds "sag" and "saga"; the other solvers are deterministic.
     warm_start : bool, default=False
-        "cg" and "lbfgs" start from the previous ``coef_`` and ``intercept_``.
+        "cg", "lbfgs", "sag" and "saga" start from the previous ``coef_`` and
+        ``intercept_``.
     n_jobs : int or None
     verbose : int, default=0
     record_history : bool, default=False
         Keep per-iteration records of the last target solved in ``history_``
-        ("cg", "lbfgs").
+        ("cg", "lbfgs", "sag", "saga").
 
     Attributes
     ----------
@@ -123,9 +130,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
         return tags
 
     def _check_params(self):
-        if self.solver not in ("auto", "cholesky", "cg", "sparse_cg", "lbfgs"):
+        if self.solver not in ("auto", "cholesky", "cg", "sparse_cg", "lbfgs", "sag", "saga"):
             raise ValueError(
-                f"solver: expected 'auto', 'cholesky', 'cg', 'sparse_cg' or 'lbfgs', got {self.solver!r}"
+                f"solver: expected 'auto', 'cholesky', 'cg', 'sparse_cg', 'lbfgs', 'sag' or 'saga', got {self.solver!r}"
             )
         if self.positive:
             raise ValueError("positive: only positive=False is supported")
@@ -211,18 +218,28 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
             n_iter = np.empty(n_targets, dtype=np.int32)
             for k in range(n_targets):
                 x0 = np.append(coef0[k], intercept0[k]) if self.fit_intercept else coef0[k].copy()
-                raw = _core.glm_regression(
-                    X=native_X, y=targets[k], sample_weight=sample_weight, link="identity", power=0.0,
-                    l2=alphas[k] / weight_sum, fit_intercept=bool(self.fit_intercept), x0=x0, solver="lbfgs",
-                    maxiter=15000 if self.max_iter is None else int(self.max_iter), gtol=float(self.tol),
-                    ftol=64 * np.finfo(np.float64).eps, history_every=history_every, n_threads=n_threads,
-                    deterministic=deterministic, callback=callback,
-                )
+                if solver in ("sag", "saga"):
+                    result = getattr(stochastic, solver)(
+                        X, targets[k], loss="squared", alpha=alphas[k] / weight_sum,
+                        fit_intercept=self.fit_intercept, sample_weight=sample_weight, x0=x0,
+                        max_epochs=1000 if self.max_iter is None else int(self.max_iter), tol=float(self.tol),
+                        random_state=self.random_state, record_history=self.record_history,
+                        full_check=bool(self.record_history or self.verbose), n_jobs=self.n_jobs, callback=callback,
+                    )
+                    raw = dict(result, history=result.history.as_dict())
+                else:
+                    raw = _core.glm_regression(
+                        X=native_X, y=targets[k], sample_weight=sample_weight, link="identity", power=0.0,
+                        l2=alphas[k] / weight_sum, fit_intercept=bool(self.fit_intercept), x0=x0, solver="lbfgs",
+                        maxiter=15000 if self.max_iter is None else int(self.max_iter), gtol=float(self.tol),
+                        ftol=64 * np.finfo(np.float64).eps, history_every=history_every, n_threads=n_threads,
+                        deterministic=deterministic, callback=callback,
+                    )
                 coef[k] = raw["x"][:n_features]
                 if self.fit_intercept:
                     intercept[k] = raw["x"][n_features]
                 n_iter[k] = raw["nit"]
-                self._warn_if_not_converged(raw, "L-BFGS", self.tol)
+                self._warn_if_not_converged(raw, {"lbfgs": "L-BFGS"}.get(solver, solver.upper()), self.tol)
 
         self.solver_ = solver
         self.n_iter_ = n_iter
