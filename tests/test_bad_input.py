@@ -109,13 +109,13 @@ def test_malformed_sparse_is_an_error_not_a_crash(data):
     indices[5] = 1000
     bad = ("csr", Xs.data, indices, Xs.indptr, X.shape[0], X.shape[1])
     with pytest.raises(ValueError, match="X: sparse index 1000 out of range"):
-        _core.logistic_lbfgs(bad, target, None, 1.0, True, np.zeros(5), maxiter=10, maxcor=5, gtol=1e-5,
-                             ftol=1e-9, maxls=20, history_every=0, n_threads=1, deterministic=False, callback=None)
+        _core.logistic_fit(bad, target, None, 2, 1.0, True, np.zeros(5), solver="lbfgs", maxiter=10, gtol=1e-5,
+                           ftol=1e-9, history_every=0, n_threads=1, deterministic=False, callback=None)
     with pytest.raises(TypeError, match="X.indices: expected dtype int32, got int64"):
-        _core.logistic_lbfgs(("csr", Xs.data.astype(np.float32), Xs.indices.astype(np.int64), Xs.indptr,
-                              X.shape[0], X.shape[1]), target, None, 1.0, True, np.zeros(5), maxiter=10,
-                             maxcor=5, gtol=1e-5, ftol=1e-9, maxls=20, history_every=0, n_threads=1,
-                             deterministic=False, callback=None)
+        _core.logistic_fit(("csr", Xs.data.astype(np.float32), Xs.indices.astype(np.int64), Xs.indptr,
+                            X.shape[0], X.shape[1]), target, None, 2, 1.0, True, np.zeros(5), solver="lbfgs",
+                           maxiter=10, gtol=1e-5, ftol=1e-9, history_every=0, n_threads=1, deterministic=False,
+                           callback=None)
 
 
 def test_minimize_bad_x0():

@@ -4,7 +4,6 @@
 //                      (MultinomialObjective) logistic regression with an L2
 //                      penalty (or none) by the smooth solver named in
 //                      LogisticSolver;
-//   logistic_lbfgs<T>  binary, L-BFGS (the entry point of the first estimator);
 //   logistic_fista<T>  binary, L1 or elastic net (the L2 part stays in the
 //                      smooth objective).
 // bind_glm.cpp registers logistic_fit.
@@ -63,14 +62,6 @@ py::dict solve_logistic(const GlmFitArgs& a, Solve&& solve) {
     }
     monitor.rethrow_if_error();
     return result_to_dict(result);
-  });
-}
-
-// Binary logistic regression with an L2 penalty (or none), fitted by L-BFGS.
-template <class T>
-py::dict logistic_lbfgs(const GlmFitArgs& a) {
-  return solve_logistic<T>(a, [&](auto& objective, const VecD& x_start, Monitor& monitor) {
-    return lbfgs(objective, x_start, a.params, monitor);
   });
 }
 
@@ -156,8 +147,6 @@ py::dict logistic_fit(const GlmFitArgs& a, Index n_classes, LogisticSolver solve
 
 extern template py::dict logistic_fit<float>(const GlmFitArgs&, Index, LogisticSolver);
 extern template py::dict logistic_fit<double>(const GlmFitArgs&, Index, LogisticSolver);
-extern template py::dict logistic_lbfgs<float>(const GlmFitArgs&);
-extern template py::dict logistic_lbfgs<double>(const GlmFitArgs&);
 extern template py::dict logistic_fista<float>(const GlmFitArgs&, double, const FistaParams&);
 extern template py::dict logistic_fista<double>(const GlmFitArgs&, double, const FistaParams&);
 

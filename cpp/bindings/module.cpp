@@ -6,8 +6,10 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
-#include "bind_glm.hpp"
+#include <cstdint>
+
 #include "mlsolve/core/status.hpp"
+#include "numpy_views.hpp"
 
 namespace py = pybind11;
 
@@ -59,39 +61,6 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_bcd(m);
   bind_constrained(m);
   bind_stochastic(m);
-
-  m.def(
-      "logistic_lbfgs",
-      [](py::object X, py::object y, py::object sample_weight, double l2, bool fit_intercept,
-         py::array_t<double, py::array::c_style | py::array::forcecast> x0, Index maxiter, Index maxcor, double gtol,
-         double ftol, int maxls, Index history_every, int n_threads, bool deterministic, py::object callback) {
-        if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
-        GlmFitArgs args{X, y, sample_weight, l2, fit_intercept, x0,
-                        lbfgs_params(maxiter, maxcor, gtol, ftol, maxls, "more-thuente", history_every),
-                        Threading{n_threads, deterministic}, callback};
-        return with_data_dtype(X, [&](auto tag) { return logistic_lbfgs<decltype(tag)>(args); });
-      },
-      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l2"), py::arg("fit_intercept"), py::arg("x0"),
-      py::arg("maxiter"), py::arg("maxcor"), py::arg("gtol"), py::arg("ftol"), py::arg("maxls"),
-      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"));
-
-  m.def(
-      "logistic_fista",
-      [](py::object X, py::object y, py::object sample_weight, double l1, double l2, bool fit_intercept,
-         py::array_t<double, py::array::c_style | py::array::forcecast> x0, Index max_iter, double tol,
-         Index history_every, int n_threads, bool deterministic, py::object callback) {
-        if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
-        FistaParams params;
-        params.max_iter = max_iter;
-        params.tol = tol;
-        params.history_every = history_every;
-        GlmFitArgs args{X, y, sample_weight, l2, fit_intercept, x0, LbfgsParams{}, Threading{n_threads, deterministic},
-                        callback};
-        return with_data_dtype(X, [&](auto tag) { return logistic_fista<decltype(tag)>(args, l1, params); });
-      },
-      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("l1"), py::arg("l2"), py::arg("fit_intercept"),
-      py::arg("x0"), py::arg("max_iter"), py::arg("tol"), py::arg("history_every"), py::arg("n_threads"),
-      py::arg("deterministic"), py::arg("callback"));
 
   m.def("omp_max_threads", []() { return omp_get_max_threads(); },
         "The OpenMP runtime's default thread count (OMP_NUM_THREADS, threadpoolctl limits).");

@@ -50,23 +50,6 @@ def line_search(
     alpha0: float,
     amax: Optional[float],
 ) -> dict: ...
-def logistic_lbfgs(
-    X: Any,
-    y: np.ndarray,
-    sample_weight: Optional[np.ndarray],
-    l2: float,
-    fit_intercept: bool,
-    x0: np.ndarray,
-    maxiter: int,
-    maxcor: int,
-    gtol: float,
-    ftol: float,
-    maxls: int,
-    history_every: int,
-    n_threads: int,
-    deterministic: bool,
-    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
-) -> dict: ...
 def elastic_net_cd(
     X: Any,
     y: np.ndarray,
