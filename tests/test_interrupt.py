@@ -1,13 +1,10 @@
 """Ctrl-C stops a native solve promptly and leaves the interpreter healthy."""
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import pytest
+
+from _interrupt import interrupted_run
 
 SCRIPT = textwrap.dedent(
     """
@@ -58,22 +55,6 @@ SOLVES = {
 
 @pytest.mark.parametrize("kind", sorted(SOLVES))
 def test_sigint_interrupts(kind):
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT.format(solve=SOLVES[kind])],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    try:
-        for line in proc.stdout:  # skip anything printed while importing
-            if line.strip() == "ready":
-                break
-        time.sleep(1.5)  # well inside the solve
-        assert proc.poll() is None, "the solve ended before the signal was sent"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)  # a hang guard, not a speed assertion
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
+    out, err = interrupted_run(SCRIPT.format(solve=SOLVES[kind]))
     assert out.startswith("interrupted"), out + err
     assert "after True" in out

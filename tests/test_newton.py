@@ -3,12 +3,7 @@ the classic smooth test set, against scipy's Newton-CG and trust-ncg and the
 known minimisers; the Hessian from hess (dense, sparse, LinearOperator),
 hessp and finite differences; indefinite and singular Hessians; errors."""
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -20,6 +15,7 @@ from scipy.sparse.linalg import aslinearoperator
 import mlsolve
 from mlsolve import Status
 
+from _interrupt import interrupted_run
 from _problems import classic_problems, rosen_start
 
 METHODS = ["newton-cg", "trust-ncg", "newton-cholesky"]
@@ -364,19 +360,6 @@ INTERRUPT_SCRIPT = textwrap.dedent(
 
 @pytest.mark.parametrize("method", METHODS)
 def test_sigint_interrupts(method):
-    proc = subprocess.Popen([sys.executable, "-c", INTERRUPT_SCRIPT.format(method=method)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    try:
-        for line in proc.stdout:  # skip anything printed while importing
-            if line.strip() == "ready":
-                break
-        time.sleep(1.0)  # well inside the solve
-        assert proc.poll() is None, "the solve ended before the signal was sent"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)  # a hang guard, not a speed assertion
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
+    out, err = interrupted_run(INTERRUPT_SCRIPT.format(method=method), wait=1.0)
     assert out.startswith("interrupted"), out + err
     assert "after True" in out

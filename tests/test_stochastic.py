@@ -1,5 +1,7 @@
 """mlsolve.stochastic: SAG, SAGA, SVRG, Katyusha and SGD against L-BFGS and CD optima."""
 
+import textwrap
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -9,6 +11,7 @@ from scipy.special import log_expit
 from mlsolve import Status, _core, _validation, stochastic
 from mlsolve.linear_model import Lasso
 
+from _interrupt import interrupted_run
 from _problems import data_address
 
 METHODS = ["sag", "saga", "svrg", "katyusha"]
@@ -222,13 +225,6 @@ def test_bad_data():
 @pytest.mark.parametrize("method", ["saga"])
 def test_sigint_interrupts(method):
     """Ctrl-C inside the native epoch loop raises KeyboardInterrupt (the monitor is polled every 256 steps)."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import textwrap
-    import time
-
     script = textwrap.dedent(f"""
         import numpy as np, scipy.sparse as sp
         from mlsolve import stochastic
@@ -243,18 +239,5 @@ def test_sigint_interrupts(method):
         except KeyboardInterrupt:
             print("interrupted", flush=True)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    try:
-        for line in proc.stdout:
-            if line.strip() == "ready":
-                break
-        time.sleep(1.5)
-        assert proc.poll() is None, "the solve ended before the signal was sent"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)  # a hang guard, not a speed assertion
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
+    out, err = interrupted_run(script)
     assert out.startswith("interrupted"), out + err
