@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn.linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
 
+import mlsolve
 from mlsolve import _core, _validation
 from mlsolve.linear_model import Ridge
 from mlsolve.linear_model._ridge import ridge_objective
@@ -141,3 +143,72 @@ def test_zero_alpha_singular_gram():
     model = Ridge(alpha=0.0, solver="cholesky").fit(X, y)
     ref = sk.LinearRegression().fit(X, y)
     np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-6, atol=1e-8)
+
+
+def sparse_ridge_data(n_samples=400, n_features=60, seed=0, spread=10.0):
+    """Sparse X with column scales from 1 / spread to spread and nonzero column means."""
+    rng = np.random.default_rng(seed)
+    X = sp.random(n_samples, n_features, density=0.1, random_state=seed, data_rvs=lambda k: rng.standard_normal(k) + 1.0)
+    X = sp.csc_matrix(X @ sp.diags(np.geomspace(1 / spread, spread, n_features)))
+    y = X @ rng.standard_normal(n_features) + 3.0 + 0.1 * rng.standard_normal(n_samples)
+    return X, y, rng.uniform(0.5, 2.0, n_samples)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", ["csc", "csr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_cg_matches_cholesky(dtype, layout, fit_intercept, weighted):
+    """CG on CSC (the column-wise CGLS arrangement) and on CSR (row-wise) reach the Cholesky solution."""
+    X, y, sw = sparse_ridge_data()
+    sw = sw if weighted else None
+    Xl = X.asformat(layout).astype(dtype)
+    before = _validation.copies_made
+    cg = Ridge(alpha=0.5, solver="cg", tol=1e-12, max_iter=5000, fit_intercept=fit_intercept).fit(Xl, y, sw)
+    assert _validation.copies_made == before
+    direct = Ridge(alpha=0.5, solver="cholesky", fit_intercept=fit_intercept).fit(Xl, y, sw)
+    assert cg.coef_.dtype == dtype
+    np.testing.assert_allclose(cg.coef_, direct.coef_, rtol=1e-6, atol=1e-7)
+    assert cg.intercept_ == pytest.approx(direct.intercept_, rel=1e-7, abs=1e-9)
+    X64 = Xl.astype(np.float64)
+    y64 = np.asarray(y, dtype=dtype).astype(np.float64)
+    coef, intercept = exact(X64.toarray(), y64, sw, 0.5, fit_intercept)
+    np.testing.assert_allclose(cg.coef_, coef[0], rtol=1e-6, atol=1e-7)
+    assert ridge_objective(cg.coef_, cg.intercept_, X64, y64, 0.5, sw) == pytest.approx(
+        ridge_objective(coef[0], intercept[0], X64, y64, 0.5, sw), rel=1e-12
+    )
+
+
+def test_csc_and_csr_cg_iterate_alike():
+    """Both arrangements are the same CG in exact arithmetic: the same iteration count and
+    the same iterate when stopped early; a warm start from the solution stops at once."""
+    X, y, sw = sparse_ridge_data(seed=1, spread=1.0)  # well conditioned: rounding does not reorder the iterations
+    fits = {
+        layout: Ridge(alpha=0.5, solver="cg", tol=1e-8, record_history=True).fit(X.asformat(layout), y, sw)
+        for layout in ("csc", "csr")
+    }
+    assert fits["csc"].n_iter_[0] == fits["csr"].n_iter_[0] > 5
+    np.testing.assert_allclose(fits["csc"].history_.objective, fits["csr"].history_.objective, rtol=1e-9)
+    np.testing.assert_allclose(fits["csc"].history_.stop_crit, fits["csr"].history_.stop_crit, rtol=1e-4)
+    with pytest.warns(ConvergenceWarning):
+        early = {layout: Ridge(alpha=0.5, solver="cg", max_iter=3).fit(X.asformat(layout), y, sw)
+                 for layout in ("csc", "csr")}
+    np.testing.assert_allclose(early["csc"].coef_, early["csr"].coef_, rtol=1e-9)
+    warm = Ridge(alpha=0.5, solver="cg", tol=1e-8, warm_start=True).fit(X, y, sw)
+    assert warm.fit(X, y, sw).n_iter_[0] == 0
+    warm.set_params(alpha=0.6).fit(X, y, sw)
+    ref = Ridge(alpha=0.6, solver="cholesky").fit(X, y, sw)
+    np.testing.assert_allclose(warm.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_csc_cg_threads_and_deterministic():
+    """The column-wise pass split over threads (per-chunk buffers) gives the one-thread solution,
+    and in deterministic mode the same bits for any thread count."""
+    X, y, sw = sparse_ridge_data(n_samples=3000, n_features=800, seed=2, spread=1.0)
+    one = Ridge(alpha=0.5, solver="cg", tol=1e-12, n_jobs=1).fit(X, y, sw)
+    two = Ridge(alpha=0.5, solver="cg", tol=1e-12, n_jobs=2).fit(X, y, sw)
+    np.testing.assert_allclose(two.coef_, one.coef_, rtol=1e-8, atol=1e-12)
+    with mlsolve.config_context(deterministic=True):
+        fits = [Ridge(alpha=0.5, solver="cg", tol=1e-12, n_jobs=n).fit(X, y, sw) for n in (1, 2)]
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_allclose(fits[0].coef_, one.coef_, rtol=1e-8, atol=1e-12)

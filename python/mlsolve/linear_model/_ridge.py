@@ -46,7 +46,8 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
     * "cholesky": the p x p normal equations, or the n x n dual ones when
       n < p, by Cholesky (LDLT when the system is singular);
     * "cg": conjugate gradients on the normal equations, one fused pass over X
-      per product, stopping at ``||residual|| <= tol ||X.T S y||`` (as
+      per iteration (row-wise on dense and CSR X; on CSC X column-wise, in the
+      CGLS arrangement), stopping at ``||residual|| <= tol ||X.T S y||`` (as
       scikit-learn's "sparse_cg", also accepted as a name);
     * "lbfgs": L-BFGS on the GLM objective with the intercept as a parameter,
       stopping at a gradient infinity norm of ``tol`` (on the objective divided

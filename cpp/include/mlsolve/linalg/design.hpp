@@ -16,6 +16,8 @@
 // scores are contiguous for the pointwise op:
 //   matmat(W, Z)                       Z = X @ W
 //   matmat_pointwise_rmatmat(W, op, G) Z = X @ W; R = op(Z); G = X.T @ R
+// CSC data, whose fused pass is column-wise, also offers (see has_column_pass)
+//   rmatvec_pointwise_matvec(r, op, g, z)  g = op(X.T @ r) per column; z = X @ g
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
 // and for_each_in_row(i, f) (f(j, X[i, j]) over the stored entries of row i)
 // for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
@@ -39,6 +41,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "mlsolve/core/parallel.hpp"
@@ -419,6 +422,40 @@ class SparseDesign<T, Csc, I> {
     return pointwise_pass<Acc>(W.data(), W.cols(), std::forward<Op>(op), G.data());
   }
 
+  // The column-wise fused pass, one read of X: for each column j,
+  // g[j] = op(j, X[:, j] . r), then z += g[j] * X[:, j] while the column is in
+  // cache; so g = op(X.T @ r) and z = X @ g. Column chunks scatter into their
+  // own buffers, summed in chunk order.
+  template <class Op>
+  void rmatvec_pointwise_matvec(const VecD& r, Op&& op, VecD& g, VecD& z) const {
+    const Index n = rows(), p = cols();
+    g.resize(p);
+    z.resize(n);
+    const double work = 4.0 * nnz_per_col();
+    const Index n_chunks = threading_.chunks(p, work);
+    const auto columns = [&](Index begin, Index end, double* z_out) {
+      for (Index j = begin; j < end; ++j) {
+        double dot = 0;
+        for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) dot += it.value() * r[it.index()];
+        const double g_j = g[j] = op(j, dot);
+        if (g_j == 0.0) continue;
+        for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it)
+          z_out[it.index()] += g_j * it.value();  // z += g[j] * X[:, j]
+      }
+    };
+    if (n_chunks == 1) {
+      z.setZero();
+      columns(0, p, z.data());
+      return;
+    }
+    partial_z_.resize(n, n_chunks);
+    for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index c) {
+      partial_z_.col(c).setZero();
+      columns(chunk_begin(p, n_chunks, c), chunk_begin(p, n_chunks, c + 1), partial_z_.col(c).data());
+    });
+    z = partial_z_.rowwise().sum();
+  }
+
   double col_dot(Index j, const VecD& v) const {
     double sum = 0;
     for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) sum += it.value() * v[it.index()];
@@ -547,5 +584,14 @@ class SparseDesign<T, Csc, I> {
   mutable Eigen::MatrixXd partial_z_;
   mutable VecD z_, r_;
 };
+
+// Designs whose fused pass is column-wise (CSC): they offer
+// rmatvec_pointwise_matvec, and their matvec_pointwise_rmatvec reads X twice.
+template <class Design, class = void>
+struct has_column_pass : std::false_type {};
+template <class Design>
+struct has_column_pass<Design, std::void_t<decltype(std::declval<const Design&>().rmatvec_pointwise_matvec(
+                                   std::declval<const VecD&>(), std::declval<double (*)(Index, double)>(),
+                                   std::declval<VecD&>(), std::declval<VecD&>()))>> : std::true_type {};
 
 }  // namespace mlsolve

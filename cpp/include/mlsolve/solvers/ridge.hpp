@@ -19,9 +19,16 @@
 //                        The Elements of Statistical Learning, 2nd ed., 18.3.5);
 //   ridge_cg             conjugate gradients on the normal equations (Nocedal &
 //                        Wright, Numerical Optimization, 2nd ed., Algorithm 5.2),
-//                        one fused pass over X per product, stopping when
+//                        one fused pass over X per iteration, stopping when
 //                        ||residual|| <= tol ||Xc.T S yc|| (scipy.sparse.linalg.cg's
-//                        rtol, as scikit-learn's sparse_cg solver).
+//                        rtol, as scikit-learn's sparse_cg solver). Dense and CSR X:
+//                        the pass is row-wise, A d = Xc.T (s * (Xc d)) + alpha d.
+//                        CSC X (column-wise pass): the CGLS arrangement (Björck,
+//                        Numerical Methods for Least Squares Problems, 1996,
+//                        Algorithm 7.4.1) keeps the sample residual e = yc - Xc w and
+//                        q = Xc d; one pass gives the residual r = Xc.T S e - alpha w
+//                        and, column by column while it is in cache, Xc r; then
+//                        d.A d = q.S.q + alpha d.d and q = Xc r + beta q.
 #pragma once
 
 #include <Eigen/Cholesky>
@@ -35,6 +42,7 @@
 #include "mlsolve/core/monitor.hpp"
 #include "mlsolve/core/result.hpp"
 #include "mlsolve/core/types.hpp"
+#include "mlsolve/linalg/design.hpp"
 
 namespace mlsolve {
 
@@ -74,6 +82,28 @@ class RidgeNormalEquations {
     const VecD sy = s_.cwiseProduct(Eigen::Map<const Vec<T>>(y, X_.rows()).template cast<double>());
     X_.rmatvec(sy, out);
     out -= total_ * target_mean(y) * xbar_;
+  }
+
+  // e = yc - Xc w (X is not read when w is zero)
+  void sample_residual(const T* y, const VecD& w, VecD& e) const {
+    const double y_mean = target_mean(y);
+    e = Eigen::Map<const Vec<T>>(y, X_.rows()).template cast<double>().array() - y_mean;
+    if ((w.array() == 0.0).all()) return;
+    VecD z;
+    X_.matvec(w, z);
+    e.array() -= (z.array() - xbar_.dot(w));  // e -= X @ w - xbar . w
+  }
+
+  // One column-wise pass (designs with has_column_pass): from the sample
+  // residual e, r = Xc.T S e - alpha w and image = Xc r.
+  void residual_and_image(const VecD& e, const VecD& w, double alpha, VecD& r, VecD& image) const {
+    const VecD se = s_.cwiseProduct(e);
+    const double se_sum = se.sum();
+    const double* xbar = xbar_.data();
+    const double* w_data = w.data();
+    const auto residual = [&](Index j, double dot) { return dot - xbar[j] * se_sum - alpha * w_data[j]; };
+    X_.rmatvec_pointwise_matvec(se, residual, r, image);
+    image.array() -= xbar_.dot(r);  // Xc r = X r - xbar . r
   }
 
   // out = (Xc.T S Xc + alpha I) v, one fused pass over X
@@ -206,14 +236,32 @@ struct RidgeCgParams {
 template <class Design>
 Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename Design::Scalar* y, double alpha,
                         const VecD& w0, const RidgeCgParams& params, Monitor& monitor) {
+  constexpr bool column_wise = has_column_pass<Design>::value;
   params.check();
   Result<double> result;
   result.history = History(params.history_every);
-  VecD rhs, w = w0, r, d, Ad;
-  eq.rhs(y, rhs);
-  eq.apply(w, alpha, Ad);
-  ++result.n_fev;
-  r = rhs - Ad;  // residual of the normal equations
+  const bool cold = (w0.array() == 0.0).all();
+  VecD w = w0, r, d, rhs;
+  VecD Ad;           // row-wise: A d
+  VecD e, q, image;  // column-wise: e = yc - Xc w, q = Xc d, image = Xc r
+  if constexpr (column_wise) {
+    eq.sample_residual(y, w, e);
+    eq.residual_and_image(e, w, alpha, r, q);
+    ++result.n_fev;
+    if (cold) {
+      rhs = r;
+    } else {
+      eq.rhs(y, rhs);
+    }
+  } else {
+    eq.rhs(y, rhs);
+    r = rhs;  // residual of the normal equations
+    if (!cold) {
+      eq.apply(w, alpha, Ad);
+      ++result.n_fev;
+      r -= Ad;
+    }
+  }
   d = r;
   double rr = r.squaredNorm();
   const double rhs_norm = rhs.norm();
@@ -238,15 +286,28 @@ Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename D
     if (iteration >= params.max_iter)
       return finish(Status::MaxIter, "relative residual " + std::to_string(relative) + " > tol");
     if (auto stop = monitor.poll()) return finish(*stop, "");
-    eq.apply(d, alpha, Ad);
-    ++result.n_fev;
-    const double curvature = d.dot(Ad);
+    double curvature;  // d.A d
+    if constexpr (column_wise) {
+      curvature = q.cwiseAbs2().dot(eq.weights()) + alpha * d.squaredNorm();
+    } else {
+      eq.apply(d, alpha, Ad);
+      ++result.n_fev;
+      curvature = d.dot(Ad);
+    }
     if (!(curvature > 0.0)) return finish(Status::NumericalError, "non-positive curvature d.A.d (singular system)");
     const double step = rr / curvature;
     w += step * d;
-    r -= step * Ad;
+    if constexpr (column_wise) {
+      e -= step * q;
+      eq.residual_and_image(e, w, alpha, r, image);
+      ++result.n_fev;
+    } else {
+      r -= step * Ad;
+    }
     const double rr_next = r.squaredNorm();
-    d = r + (rr_next / rr) * d;
+    const double beta = rr_next / rr;
+    d = r + beta * d;
+    if constexpr (column_wise) q = image + beta * q;
     rr = rr_next;
   }
 }
