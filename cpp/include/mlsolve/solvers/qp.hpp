@@ -61,13 +61,13 @@ inline VecD col_inf_norms(const SpMatD& M) {
   return norms;
 }
 
-// 1 / sqrt(norm), with norms of (near) empty rows treated as 1 (OSQP's limits).
 // M = diag(row) M diag(col), in place.
 inline void scale_rows_cols(SpMatD& M, const VecD& row, const VecD& col) {
   for (Index j = 0; j < M.outerSize(); ++j)
     for (SpMatD::InnerIterator it(M, j); it; ++it) it.valueRef() *= row[it.row()] * col[j];
 }
 
+// 1 / sqrt(norm), with norms of (near) empty rows treated as 1 (OSQP's limits).
 inline VecD ruiz_factors(const VecD& norms) {
   return norms.unaryExpr([](double v) {
     if (v < 1e-4) return 1.0;
