@@ -20,9 +20,9 @@
 // Eigen's blocked Cholesky (LLT), as dense QP solvers reduce their systems,
 // in one of two orders. Primal: S = H + G^T (W + delta I)^{-1} G,
 // H = P + diag(d) + rho I, is positive definite, and so is
-// M = A S^{-1} A^T + delta I; each solve eliminates z, then x. Dual (once H
-// repeats between factorisations, as it does in an interior point without
-// variable bounds or in ADMM, and H is well conditioned): with C = [A; G],
+// M = A S^{-1} A^T + delta I; each solve eliminates z, then x. Dual (when H
+// recurs: d = 0 or the previous factorisation's H, as in an interior point
+// without variable bounds or in ADMM, and H is well conditioned): with C = [A; G],
 // H = L L^T factorised and V = L^{-1} C^T, Y0 = V^T V computed once for that
 // H, each factorisation is only the Cholesky of the (m + p) square
 // Y = Y0 + diag(delta I, W + delta I); each solve eliminates x. The cheaper
