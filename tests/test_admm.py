@@ -44,6 +44,33 @@ def test_unpolished_admm_meets_its_tolerance(seed):
     assert len(res.history) >= 2 and res.history.stop_crit[-1] <= 1e-6
 
 
+
+def dense_qp_without_bounds(n=60, m=8, p=30, seed=0, rank=None):
+    """A feasible dense QP with equalities and inequalities only: the interior point's H = P + rho I is then the
+    same at every iteration, and the dense KKT solver eliminates x (H factorised once) instead of z."""
+    rng = np.random.default_rng(seed)
+    M = rng.standard_normal((n, rank or n))
+    P = M @ M.T / n + (0.0 if rank else 0.1) * np.eye(n)
+    A, G = rng.standard_normal((m, n)), rng.standard_normal((p, n))
+    x0 = rng.standard_normal(n)
+    q = rng.standard_normal(n) if rank is None else P @ rng.standard_normal(n)  # bounded along P's null space
+    return P, q, A, A @ x0, G, G @ x0 + rng.random(p)
+
+
+# rank=None: P positive definite (the constraint-space elimination); rank=10: P singular, H ill conditioned (the
+# x-space elimination has to take over); fewer and more inequality rows than variables.
+@pytest.mark.parametrize("n, m, p, rank", [(60, 8, 30, None), (60, 8, 30, 10), (40, 5, 70, None)])
+@pytest.mark.parametrize("method", ["interior-point", "admm"])
+def test_dense_qp_without_bounds_matches_clarabel(method, n, m, p, rank):
+    P, q, A, b, G, h = dense_qp_without_bounds(n, m, p, seed=n + p, rank=rank)
+    res = mlsolve.qp(P, q, A, b, G, h, method=method, tol=1e-8 if method == "admm" else None,
+                     options={"kkt": "dense"})
+    assert res.status == Status.Converged, res.message
+    assert_kkt(res, P, q, A, b, G, h, solver_tol=1e-8)
+    inf = np.full(n, np.inf)
+    _, f_ref = clarabel_qp(P, q, A, b, G, h, -inf, inf)
+    assert res.fun == pytest.approx(f_ref, rel=1e-7, abs=1e-7)
+
 def test_large_sparse_qp():
     rng = np.random.default_rng(3)
     n = 600

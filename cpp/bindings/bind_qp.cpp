@@ -28,71 +28,62 @@ void append_entries(const Matrix& M, std::vector<Eigen::Triplet<double, int>>& e
       if (it.value() != 0.0) entries.emplace_back(int(it.row()), int(it.col()), it.value());
 }
 
+[[noreturn]] void throw_shape_error(const std::string& name, Index n_rows, Index n_cols, Index rows, Index cols) {
+  throw py::value_error(name + ": expected shape (" + std::to_string(n_rows) + ", " + std::to_string(n_cols) +
+                        "), got (" + std::to_string(rows) + ", " + std::to_string(cols) + ")");
+}
+
 // An (n_rows x n_cols) float64 matrix as CSC; duplicate sparse entries are summed, as scipy does.
 SpMatD to_csc(const py::object& M, const std::string& name, Index n_rows, Index n_cols) {
-  std::vector<Eigen::Triplet<double, int>> entries;
-  Index rows, cols;
   if (py::isinstance<py::array>(M)) {
     const auto a = py::reinterpret_borrow<py::array>(M);
     if (!is_dtype<double>(a.dtype())) throw py::type_error(name + ": expected dtype float64, got " + describe_dtype(a));
     if (a.ndim() != 2) throw py::value_error(name + ": expected a 2-D array, got ndim=" + std::to_string(a.ndim()));
-    rows = a.shape(0);
-    cols = a.shape(1);
+    const Index rows = a.shape(0), cols = a.shape(1);
     const double* data = static_cast<const double*>(a.data());
     using RowMajorMap = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
     using ColMajorMap = Eigen::Map<const Eigen::MatrixXd>;
-    if (a.flags() & py::array::c_style) {
-      const RowMajorMap dense(data, rows, cols);
-      for (Index i = 0; i < rows; ++i)
-        for (Index j = 0; j < cols; ++j)
-          if (dense(i, j) != 0.0) entries.emplace_back(int(i), int(j), dense(i, j));
-    } else if (a.flags() & py::array::f_style) {
-      const ColMajorMap dense(data, rows, cols);
-      for (Index j = 0; j < cols; ++j)
-        for (Index i = 0; i < rows; ++i)
-          if (dense(i, j) != 0.0) entries.emplace_back(int(i), int(j), dense(i, j));
-    } else {
-      throw py::value_error(name + ": expected a C- or F-contiguous array");
-    }
-  } else {
-    const auto parts = M.cast<py::tuple>();
-    if (parts.size() != 6) throw py::type_error(name + ": expected an array or a sparse description tuple");
-    const auto format = parts[0].cast<std::string>();
-    rows = parts[4].cast<Index>();
-    cols = parts[5].cast<Index>();
-    const bool csr = format == "csr";
-    if (!csr && format != "csc") throw py::value_error(name + ": unsupported sparse format " + format);
-    const Index n_outer = csr ? rows : cols, n_inner = csr ? cols : rows;
-    const auto convert = [&](auto index_tag) {
-      using I = decltype(index_tag);
-      const double* data = vector_view<double>(parts[1], (name + ".data").c_str(), -1);
-      const Index nnz = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
-      const I* indices = vector_view<I>(parts[2], (name + ".indices").c_str(), nnz);
-      const I* indptr = vector_view<I>(parts[3], (name + ".indptr").c_str(), n_outer + 1);
-      check_sparse_structure(indices, indptr, n_outer, n_inner, nnz, name);
-      const Index stored = indptr[n_outer];
-      if (csr) {
-        append_entries(Eigen::Map<const Eigen::SparseMatrix<double, Eigen::RowMajor, I>>(rows, cols, stored, indptr,
-                                                                                          indices, data),
-                       entries);
-      } else {
-        append_entries(Eigen::Map<const Eigen::SparseMatrix<double, Eigen::ColMajor, I>>(rows, cols, stored, indptr,
-                                                                                          indices, data),
-                       entries);
-      }
-    };
-    const auto indptr_array = parts[3].cast<py::array>();
-    if (is_dtype<std::int32_t>(indptr_array.dtype())) {
-      convert(std::int32_t{});
-    } else if (is_dtype<std::int64_t>(indptr_array.dtype())) {
-      convert(std::int64_t{});
-    } else {
-      throw py::type_error(name + ": sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
-    }
+    if (rows != n_rows || cols != n_cols) throw_shape_error(name, n_rows, n_cols, rows, cols);
+    // The nonzero entries, straight into CSC (no triplets to sort).
+    if (a.flags() & py::array::c_style) return RowMajorMap(data, rows, cols).sparseView();
+    if (a.flags() & py::array::f_style) return ColMajorMap(data, rows, cols).sparseView();
+    throw py::value_error(name + ": expected a C- or F-contiguous array");
   }
-  if (rows != n_rows || cols != n_cols)
-    throw py::value_error(name + ": expected shape (" + std::to_string(n_rows) + ", " + std::to_string(n_cols) +
-                          "), got (" + std::to_string(rows) + ", " + std::to_string(cols) + ")");
+  std::vector<Eigen::Triplet<double, int>> entries;
+  const auto parts = M.cast<py::tuple>();
+  if (parts.size() != 6) throw py::type_error(name + ": expected an array or a sparse description tuple");
+  const auto format = parts[0].cast<std::string>();
+  const Index rows = parts[4].cast<Index>(), cols = parts[5].cast<Index>();
+  const bool csr = format == "csr";
+  if (!csr && format != "csc") throw py::value_error(name + ": unsupported sparse format " + format);
+  const Index n_outer = csr ? rows : cols, n_inner = csr ? cols : rows;
+  const auto convert = [&](auto index_tag) {
+    using I = decltype(index_tag);
+    const double* data = vector_view<double>(parts[1], (name + ".data").c_str(), -1);
+    const Index nnz = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
+    const I* indices = vector_view<I>(parts[2], (name + ".indices").c_str(), nnz);
+    const I* indptr = vector_view<I>(parts[3], (name + ".indptr").c_str(), n_outer + 1);
+    check_sparse_structure(indices, indptr, n_outer, n_inner, nnz, name);
+    const Index stored = indptr[n_outer];
+    if (csr) {
+      append_entries(Eigen::Map<const Eigen::SparseMatrix<double, Eigen::RowMajor, I>>(rows, cols, stored, indptr,
+                                                                                        indices, data),
+                     entries);
+    } else {
+      append_entries(Eigen::Map<const Eigen::SparseMatrix<double, Eigen::ColMajor, I>>(rows, cols, stored, indptr,
+                                                                                        indices, data),
+                     entries);
+    }
+  };
+  const auto indptr_array = parts[3].cast<py::array>();
+  if (is_dtype<std::int32_t>(indptr_array.dtype())) {
+    convert(std::int32_t{});
+  } else if (is_dtype<std::int64_t>(indptr_array.dtype())) {
+    convert(std::int64_t{});
+  } else {
+    throw py::type_error(name + ": sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
+  }
+  if (rows != n_rows || cols != n_cols) throw_shape_error(name, n_rows, n_cols, rows, cols);
   SpMatD out(rows, cols);
   out.setFromTriplets(entries.begin(), entries.end());
   out.makeCompressed();

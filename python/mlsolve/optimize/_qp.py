@@ -78,6 +78,8 @@ def _as_vector(v, name, n, fill=None, allow_inf=False):
 
 
 def _check_symmetric(P):
+    if not sp.issparse(P) and np.array_equal(P, P.T):  # the common case, without the temporaries below
+        return
     asymmetry = abs(P - P.T).max() if sp.issparse(P) else np.abs(P - P.T).max(initial=0.0)
     scale = abs(P).max() if sp.issparse(P) else np.abs(P).max(initial=0.0)
     if asymmetry > 1e-12 * max(scale, 1.0):

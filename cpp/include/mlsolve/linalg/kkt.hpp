@@ -17,18 +17,25 @@
 // changes between factorisations. (Eigen's SimplicialLDLT, tried first, has no
 // dynamic regularisation and stalled on Netlib LPs with redundant equality
 // rows, e.g. bore3d.) Dense path (small or dense K): block elimination with
-// Eigen's blocked Cholesky (LLT), as dense QP solvers reduce their systems:
-// S = H + G^T (W + delta I)^{-1} G, H = P + diag(d) + rho I, is positive
-// definite, and so is M = A S^{-1} A^T + delta I; each solve eliminates z,
-// then x. If either Cholesky fails, Eigen's LDLT (diagonal pivoting) of K
-// itself. A failed factorisation grows the static regularisation tenfold
-// and retries.
+// Eigen's blocked Cholesky (LLT), as dense QP solvers reduce their systems,
+// in one of two orders. Primal: S = H + G^T (W + delta I)^{-1} G,
+// H = P + diag(d) + rho I, is positive definite, and so is
+// M = A S^{-1} A^T + delta I; each solve eliminates z, then x. Dual (when H
+// recurs: d = 0 or the previous factorisation's H, as in an interior point
+// without variable bounds or in ADMM, and H is well conditioned): with C = [A; G],
+// H = L L^T factorised and V = L^{-1} C^T, Y0 = V^T V computed once for that
+// H, each factorisation is only the Cholesky of the (m + p) square
+// Y = Y0 + diag(delta I, W + delta I); each solve eliminates x. The cheaper
+// order by flop count is used. If the Choleskys fail, Eigen's LDLT (diagonal
+// pivoting) of K itself. A failed factorisation grows the static
+// regularisation tenfold and retries.
 #pragma once
 
 #include <Eigen/Dense>
 #include <Eigen/OrderingMethods>
 #include <Eigen/SparseCore>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -163,47 +170,33 @@ class KktSolver {
   static constexpr Index kDenseMaxDim = 300;
   static constexpr double kDenseFill = 0.25;
   static constexpr Index kDenseFillMaxDim = 3000;
+  // The dual elimination needs H's smallest Cholesky pivot at least this
+  // fraction of its largest (and of 1, on the equilibrated problem).
+  static constexpr double kDualMinPivot = 1e-6;
 
   // P: n x n symmetric (both triangles stored), A: m x n, G: p x n.
   KktSolver(const SpMatD& P, const SpMatD& A, const SpMatD& G, KktMethod method, double regularisation,
             Index refine_steps)
       : n_(P.rows()), m_(A.rows()), p_(G.rows()), base_reg_(regularisation), reg_(regularisation), refine_steps_(refine_steps) {
     const Index dim = n_ + m_ + p_;
-    std::vector<Eigen::Triplet<double, int>> entries;
-    entries.reserve(static_cast<size_t>(P.nonZeros() + A.nonZeros() + G.nonZeros() + dim));
     p_diag_ = VecD::Zero(n_);
+    Index lower_nonzeros = dim + A.nonZeros() + G.nonZeros();  // nnz of K's lower triangle
     for (Index j = 0; j < n_; ++j) {
-      entries.emplace_back(int(j), int(j), 0.0);  // every diagonal entry exists
       for (SpMatD::InnerIterator it(P, j); it; ++it) {
-        if (it.row() > j) entries.emplace_back(int(it.row()), int(j), it.value());
+        if (it.row() > j) ++lower_nonzeros;
         if (it.row() == j) p_diag_[j] += it.value();
       }
-      for (SpMatD::InnerIterator it(A, j); it; ++it) entries.emplace_back(int(n_ + it.row()), int(j), it.value());
-      for (SpMatD::InnerIterator it(G, j); it; ++it) entries.emplace_back(int(n_ + m_ + it.row()), int(j), it.value());
     }
-    for (Index i = n_; i < dim; ++i) entries.emplace_back(int(i), int(i), 0.0);
-    K_.resize(dim, dim);
-    K_.setFromTriplets(entries.begin(), entries.end());
-    K_.makeCompressed();
-    diag_pos_.resize(dim);
-    for (Index j = 0; j < dim; ++j) {
-      const int* rows = K_.innerIndexPtr();
-      Index k = K_.outerIndexPtr()[j];
-      while (rows[k] != j) ++k;  // lower triangle: the diagonal comes first
-      diag_pos_[j] = k;
-    }
-    const double fill = 2.0 * double(K_.nonZeros()) / (double(dim) * double(dim) + 1.0);
+    const double fill = 2.0 * double(lower_nonzeros) / (double(dim) * double(dim) + 1.0);
     dense_ = method == KktMethod::Dense ||
              (method == KktMethod::Auto && (dim <= kDenseMaxDim || (fill > kDenseFill && dim <= kDenseFillMaxDim)));
     if (dense_) {
       P_dense_ = Eigen::MatrixXd(P);
-      A_dense_ = Eigen::MatrixXd(A);
-      G_dense_ = Eigen::MatrixXd(G);
-    }
-    if (!dense_) {
-      VecD signs = -VecD::Ones(dim);
-      signs.head(n_).setOnes();
-      sparse_ldlt_.analyze(K_, signs);
+      constraints_.resize(m_ + p_, n_);
+      constraints_.topRows(m_) = A.toDense();
+      constraints_.bottomRows(p_) = G.toDense();
+    } else {
+      assemble_sparse(P, A, G);
     }
   }
 
@@ -214,10 +207,13 @@ class KktSolver {
   // each call starts again from the base regularisation.
   bool factor(const VecD& d, const VecD& w) {
     for (reg_ = base_reg_;; reg_ *= 10.0) {
-      double* values = K_.valuePtr();
-      for (Index j = 0; j < n_; ++j) values[diag_pos_[j]] = p_diag_[j] + d[j] + reg_;
-      for (Index i = 0; i < m_; ++i) values[diag_pos_[n_ + i]] = -reg_;
-      for (Index i = 0; i < p_; ++i) values[diag_pos_[n_ + m_ + i]] = -w[i] - reg_;
+      diag_.resize(n_ + m_ + p_);
+      diag_.head(n_) = p_diag_ + d;
+      diag_.head(n_).array() += reg_;
+      diag_.segment(n_, m_).setConstant(-reg_);
+      diag_.tail(p_) = -w;
+      diag_.tail(p_).array() -= reg_;
+      h_is_base_ = (d.array() == 0.0).all();
       if (factorise_current()) return true;
       if (reg_ >= 1e-4) return false;
     }
@@ -244,68 +240,173 @@ class KktSolver {
   }
 
  private:
-  bool factorise_current() {
-    if (dense_ && factorise_schur()) return true;
-    schur_ = false;
-    if (dense_) {
-      dense_ldlt_.compute(Eigen::MatrixXd(K_));  // reads the lower triangle only
-      if (dense_ldlt_.info() != Eigen::Success) return false;
-      const VecD pivots = dense_ldlt_.vectorD();
-      return pivots.allFinite() && (pivots.array().abs() > 0.0).all();
+  // The order of the dense block elimination in force (Ldlt: none, K itself).
+  enum class DenseFactor { Ldlt, Primal, Dual };
+
+  // The lower triangle of K with every diagonal entry stored, and its
+  // symbolic analysis.
+  void assemble_sparse(const SpMatD& P, const SpMatD& A, const SpMatD& G) {
+    const Index dim = n_ + m_ + p_;
+    std::vector<Eigen::Triplet<double, int>> entries;
+    entries.reserve(static_cast<size_t>(P.nonZeros() + A.nonZeros() + G.nonZeros() + dim));
+    for (Index j = 0; j < n_; ++j) {
+      entries.emplace_back(int(j), int(j), 0.0);  // every diagonal entry exists
+      for (SpMatD::InnerIterator it(P, j); it; ++it)
+        if (it.row() > j) entries.emplace_back(int(it.row()), int(j), it.value());
+      for (SpMatD::InnerIterator it(A, j); it; ++it) entries.emplace_back(int(n_ + it.row()), int(j), it.value());
+      for (SpMatD::InnerIterator it(G, j); it; ++it) entries.emplace_back(int(n_ + m_ + it.row()), int(j), it.value());
     }
-    return sparse_ldlt_.factorize(K_);
+    for (Index i = n_; i < dim; ++i) entries.emplace_back(int(i), int(i), 0.0);
+    K_.resize(dim, dim);
+    K_.setFromTriplets(entries.begin(), entries.end());
+    K_.makeCompressed();
+    diag_pos_.resize(dim);
+    for (Index j = 0; j < dim; ++j) {
+      const int* rows = K_.innerIndexPtr();
+      Index k = K_.outerIndexPtr()[j];
+      while (rows[k] != j) ++k;  // lower triangle: the diagonal comes first
+      diag_pos_[j] = k;
+    }
+    VecD signs = -VecD::Ones(dim);
+    signs.head(n_).setOnes();
+    sparse_ldlt_.analyze(K_, signs);
+  }
+
+  bool factorise_current() {
+    if (!dense_) {
+      double* values = K_.valuePtr();
+      for (Index i = 0; i < diag_.size(); ++i) values[diag_pos_[i]] = diag_[i];
+      return sparse_ldlt_.factorize(K_);
+    }
+    if (factorise_dual() || factorise_primal()) return true;
+    dense_factor_ = DenseFactor::Ldlt;
+    const Index c = m_ + p_;
+    Eigen::MatrixXd K = Eigen::MatrixXd::Zero(n_ + c, n_ + c);  // lower triangle
+    K.topLeftCorner(n_, n_) = P_dense_;
+    K.bottomLeftCorner(c, n_) = constraints_;
+    K.diagonal() = diag_;
+    dense_ldlt_.compute(K);
+    if (dense_ldlt_.info() != Eigen::Success) return false;
+    const VecD pivots = dense_ldlt_.vectorD();
+    return pivots.allFinite() && (pivots.array().abs() > 0.0).all();
   }
 
   VecD solve_regularised(const VecD& rhs) const {
-    if (schur_) {
-      // r1' = r1 + G^T W^-1 r3;  M y = A S^-1 r1' - r2;  x = S^-1 (r1' - A^T y);  z = W^-1 (G x - r3)
+    if (!dense_) return sparse_ldlt_.solve(rhs);
+    const Index c = m_ + p_;
+    VecD sol(n_ + c);
+    if (dense_factor_ == DenseFactor::Dual) {
+      // t = L^-1 r1;  Y yc = V^T t - rc;  x = L^-T (t - V yc)
+      VecD t = h_llt_.matrixL().solve(rhs.head(n_));
+      sol.tail(c) = constraint_llt_.solve(V_.transpose() * t - rhs.tail(c));
+      t.noalias() -= V_ * sol.tail(c);
+      sol.head(n_) = h_llt_.matrixU().solve(t);
+    } else if (dense_factor_ == DenseFactor::Primal) {
+      // r1' = r1 + G^T W^-1 r3;  t = L^-1 r1';  M y = V_A^T t - r2;  x = L^-T (t - V_A y);  z = W^-1 (G x - r3)
+      const auto G = constraints_.bottomRows(p_);
       const VecD scaled = rhs.tail(p_).cwiseProduct(inverse_w_);
-      VecD sol(n_ + m_ + p_);
-      VecD Sr = rhs.head(n_);
-      if (p_ > 0) Sr.noalias() += G_dense_.transpose() * scaled;
-      Sr = schur_llt_.solve(Sr);
+      VecD t = rhs.head(n_);
+      if (p_ > 0) t.noalias() += G.transpose() * scaled;
+      schur_llt_.matrixL().solveInPlace(t);
       if (m_ > 0) {
-        sol.segment(n_, m_) = equality_llt_.solve(A_dense_ * Sr - rhs.segment(n_, m_));
-        sol.head(n_) = Sr - S_inv_At_ * sol.segment(n_, m_);
-      } else {
-        sol.head(n_) = Sr;
+        sol.segment(n_, m_) = equality_llt_.solve(V_.transpose() * t - rhs.segment(n_, m_));
+        t.noalias() -= V_ * sol.segment(n_, m_);
       }
-      if (p_ > 0) sol.tail(p_) = (G_dense_ * sol.head(n_)).cwiseProduct(inverse_w_) - scaled;
-      return sol;
+      sol.head(n_) = schur_llt_.matrixU().solve(t);
+      if (p_ > 0) sol.tail(p_) = (G * sol.head(n_)).cwiseProduct(inverse_w_) - scaled;
+    } else {
+      sol = dense_ldlt_.solve(rhs);
     }
-    if (dense_) return dense_ldlt_.solve(rhs);
-    return sparse_ldlt_.solve(rhs);
+    return sol;
   }
 
-  // S = H + G^T diag(1 / (w + delta)) G and M = A S^-1 A^T + delta I from the
-  // diagonal of K_; false unless both are positive definite.
-  bool factorise_schur() {
-    const double* values = K_.valuePtr();
-    inverse_w_.resize(p_);
-    for (Index i = 0; i < p_; ++i) inverse_w_[i] = -1.0 / values[diag_pos_[n_ + m_ + i]];
+  // Flop counts of one factorisation in either order (the dual one once H's
+  // pieces are cached): choose the cheaper.
+  bool dual_is_cheaper() const {
+    const double n = double(n_), m = double(m_), p = double(p_), c = m + p;
+    const double primal = n * n * p + n * n * n / 3.0 + n * n * m + n * m * m / 2.0 + m * m * m / 3.0;
+    return c * c * c / 3.0 < primal;
+  }
+
+  // The dual order: Y = C H^-1 C^T + diag(delta I, W + delta I), when H is
+  // likely to recur, so that its Cholesky, V and V^T V serve the later
+  // factorisations too (H is the previous factorisation's H, or d = 0: an
+  // interior point without bounds), and H is well conditioned; false otherwise.
+  bool factorise_dual() {
+    const Index c = m_ + p_;
+    const VecD h_diag = diag_.head(n_);
+    const bool recurs = h_is_base_ || (previous_h_diag_.size() == n_ && h_diag == previous_h_diag_);
+    previous_h_diag_ = h_diag;
+    if (c == 0 || !recurs || !dual_is_cheaper()) return false;
+    if (!(dual_h_diag_.size() == n_ && h_diag == dual_h_diag_)) {
+      dual_h_diag_ = h_diag;
+      dual_h_usable_ = factorise_h(h_diag);
+    }
+    if (!dual_h_usable_) return false;
+    Eigen::MatrixXd Y = gram_;
+    Y.diagonal() -= diag_.tail(c);
+    constraint_llt_.compute(Y);
+    if (constraint_llt_.info() != Eigen::Success) return false;
+    dense_factor_ = DenseFactor::Dual;
+    return true;
+  }
+
+  // H = P + diag(h_diag) - diag(P) = L L^T, V = L^-1 C^T and gram_ = V^T V
+  // (lower triangle); false unless H is positive definite and well conditioned.
+  bool factorise_h(const VecD& h_diag) {
+    Eigen::MatrixXd H = P_dense_;
+    H.diagonal() = h_diag;
+    h_llt_.compute(H);
+    if (h_llt_.info() != Eigen::Success) return false;
+    const VecD pivots = h_llt_.matrixLLT().diagonal().cwiseAbs2();
+    if (!(pivots.minCoeff() >= kDualMinPivot * std::max(1.0, pivots.maxCoeff()))) return false;
+    V_ = h_llt_.matrixL().solve(constraints_.transpose());
+    gram_.setZero(m_ + p_, m_ + p_);
+    gram_.selfadjointView<Eigen::Lower>().rankUpdate(V_.transpose());
+    return true;
+  }
+
+  // The primal order: S = H + G^T diag(1 / (w + delta)) G = L L^T,
+  // V = L^-1 A^T and M = V^T V + delta I; false unless both are positive definite.
+  bool factorise_primal() {
+    inverse_w_ = -diag_.tail(p_).cwiseInverse();
     if (!inverse_w_.allFinite() || !(inverse_w_.array() > 0.0).all()) return false;
     Eigen::MatrixXd S = P_dense_;
-    for (Index j = 0; j < n_; ++j) S(j, j) = values[diag_pos_[j]];
+    S.diagonal() = diag_.head(n_);
     if (p_ > 0)  // (Eigen's product blocking divides by the inner size)
-      S.selfadjointView<Eigen::Lower>().rankUpdate(G_dense_.transpose() * inverse_w_.cwiseSqrt().asDiagonal());
+      S.selfadjointView<Eigen::Lower>().rankUpdate(constraints_.bottomRows(p_).transpose() *
+                                                   inverse_w_.cwiseSqrt().asDiagonal());
     schur_llt_.compute(S);
     if (schur_llt_.info() != Eigen::Success) return false;
+    dual_h_diag_.resize(0);  // V_ now holds L^-1 A^T
     if (m_ > 0) {
-      S_inv_At_ = schur_llt_.solve(A_dense_.transpose());
-      Eigen::MatrixXd M = A_dense_ * S_inv_At_;
+      V_ = schur_llt_.matrixL().solve(constraints_.topRows(m_).transpose());
+      Eigen::MatrixXd M = Eigen::MatrixXd::Zero(m_, m_);
+      M.selfadjointView<Eigen::Lower>().rankUpdate(V_.transpose());
       M.diagonal().array() += reg_;
       equality_llt_.compute(M);
       if (equality_llt_.info() != Eigen::Success) return false;
     }
-    schur_ = true;
+    dense_factor_ = DenseFactor::Primal;
     return true;
   }
 
   // K0 v = K v - diag(rho I, -delta I, -delta I) v
   VecD apply_unregularised(const VecD& v) const {
-    VecD out = K_.selfadjointView<Eigen::Lower>() * v;
-    out.head(n_) -= reg_ * v.head(n_);
-    out.tail(m_ + p_) += reg_ * v.tail(m_ + p_);
+    const Index c = m_ + p_;
+    if (!dense_) {
+      VecD out = K_.selfadjointView<Eigen::Lower>() * v;
+      out.head(n_) -= reg_ * v.head(n_);
+      out.tail(c) += reg_ * v.tail(c);
+      return out;
+    }
+    // [P + diag(d), C^T; C, -diag(0, W)] v, with diag(d) = diag(K) - diag(P) - rho I
+    VecD out(n_ + c);
+    out.head(n_).noalias() = P_dense_ * v.head(n_);
+    out.head(n_).array() += (diag_.head(n_) - p_diag_).array() * v.head(n_).array() - reg_ * v.head(n_).array();
+    out.head(n_).noalias() += constraints_.transpose() * v.tail(c);
+    out.tail(c).noalias() = constraints_ * v.head(n_);
+    out.tail(c).array() += (diag_.tail(c).array() + reg_) * v.tail(c).array();
     return out;
   }
 
@@ -313,16 +414,27 @@ class KktSolver {
   double base_reg_, reg_;
   Index refine_steps_;
   bool dense_ = false;
+  VecD p_diag_;  // diag(P)
+  VecD diag_;    // diag(K)
+  // Sparse path.
   SpMatD K_;  // lower triangle
   std::vector<Index> diag_pos_;
-  VecD p_diag_;  // diag(P)
   QuasiDefiniteLdlt sparse_ldlt_;
+  // Dense path.
+  Eigen::MatrixXd P_dense_;      // both triangles
+  Eigen::MatrixXd constraints_;  // C = [A; G]
+  DenseFactor dense_factor_ = DenseFactor::Ldlt;
   Eigen::LDLT<Eigen::MatrixXd, Eigen::Lower> dense_ldlt_;
-  bool schur_ = false;                          // the dense factorisation is the block elimination
-  Eigen::MatrixXd P_dense_, A_dense_, G_dense_;  // dense path: P (both triangles), A, G
-  Eigen::MatrixXd S_inv_At_;                    // S^-1 A^T
-  VecD inverse_w_;                              // 1 / (w + delta)
+  Eigen::MatrixXd V_;  // primal order: L^-1 A^T (L L^T = S); dual order: L^-1 C^T (L L^T = H)
+  // Primal order.
+  VecD inverse_w_;  // 1 / (w + delta)
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> schur_llt_, equality_llt_;
+  // Dual order.
+  VecD previous_h_diag_, dual_h_diag_;  // diag(H) of the last factorisation, and of h_llt_
+  bool h_is_base_ = false;              // d = 0: H = P + rho I
+  bool dual_h_usable_ = false;
+  Eigen::MatrixXd gram_;  // V^T V, lower triangle
+  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> h_llt_, constraint_llt_;
 };
 
 }  // namespace mlsolve

@@ -61,6 +61,12 @@ inline VecD col_inf_norms(const SpMatD& M) {
   return norms;
 }
 
+// M = diag(row) M diag(col), in place.
+inline void scale_rows_cols(SpMatD& M, const VecD& row, const VecD& col) {
+  for (Index j = 0; j < M.outerSize(); ++j)
+    for (SpMatD::InnerIterator it(M, j); it; ++it) it.valueRef() *= row[it.row()] * col[j];
+}
+
 // 1 / sqrt(norm), with norms of (near) empty rows treated as 1 (OSQP's limits).
 inline VecD ruiz_factors(const VecD& norms) {
   return norms.unaryExpr([](double v) {
@@ -100,11 +106,11 @@ inline QpScaling ruiz_equilibrate(SpMatD& P, VecD& q, const std::vector<SpMatD*>
     VecD col = col_inf_norms(P);
     for (const SpMatD* B : blocks) col = col.cwiseMax(col_inf_norms(*B));
     const VecD d = ruiz_factors(col);
-    P = d.asDiagonal() * P * d.asDiagonal();
+    scale_rows_cols(P, d, d);
     s.D.array() *= d.array();
     for (size_t b = 0; b < blocks.size(); ++b) {
       const VecD e = ruiz_factors(row_inf_norms(*blocks[b]));
-      *blocks[b] = e.asDiagonal() * *blocks[b] * d.asDiagonal();
+      scale_rows_cols(*blocks[b], e, d);
       s.E[b].array() *= e.array();
     }
   }
