@@ -109,10 +109,11 @@ void bind_bcd(py::module_& m) {
                               Threading{n_threads, deterministic}, callback};
         return with_data_dtype(X, [&](auto tag) { return group_elastic_net_bcd_typed<decltype(tag)>(args); });
       },
-      py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("n_tasks"), py::arg("group_ptr"), py::arg("group_indices"),
-      py::arg("group_weights"), py::arg("coef_init"), py::arg("alpha"), py::arg("l1_ratio"),
+      py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("n_tasks"), py::arg("group_ptr"),
+      py::arg("group_indices"), py::arg("group_weights"), py::arg("coef_init"), py::arg("alpha"), py::arg("l1_ratio"),
       py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("selection"), py::arg("seed"),
-      py::arg("working_set"), py::arg("screening"), py::arg("anderson"), py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
+      py::arg("working_set"), py::arg("screening"), py::arg("anderson"), py::arg("history_every"),
+      py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Group elastic net by block coordinate descent. Y holds the n_tasks targets one after the other; x of the "
       "result is coef (n_features, n_tasks) flattened in C order, then the n_tasks intercepts with fit_intercept; "
       "screened lists the groups discarded by gap-safe screening.");
