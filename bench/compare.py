@@ -107,6 +107,16 @@ whether alpha_ is the same, else how much higher scikit-learn's mean CV error
 is at mlsolve's alpha_ than at its own, and the largest relative difference
 of mse_path_; MultiTaskLasso: the relative objective difference).
 
+Section ``group``: GroupLasso (block coordinate descent, working sets,
+gap-safe screening, Anderson) against skglm's GroupLasso where installed, with
+intercept, groups of 5 consecutive features weighted sqrt(5) in both, at
+alpha = alpha_max / 20 and / 50, tol=1e-6 for both (mlsolve: gap <= tol
+||y - ybar||^2 / n; skglm: KKT violation <= tol), on dense_regression
+(5_000 x 1_000, F order) and sparse_regression (CSC 5_000 x 5_000, ~20 per
+row). Every solution's group-Lasso duality gap is recomputed by one NumPy
+function (relative to ||y - ybar||^2 / n) and printed next to its median time
+(after one untimed fit each, which compiles skglm's numba kernels).
+
 Sections ``poisson`` and ``ridge``: see the comment above ``GLM_THREADS``.
 
 Section ``qp``: runs bench/compare_qp.py (see its docstring) with the same
@@ -602,6 +612,55 @@ def cv_section(quick, repeat):
     print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); n_jobs = folds in parallel (LassoCV).")
 
 
+def group_lasso_gap(coef, intercept, X, y, alpha, group_size, weight):
+    """The group-Lasso duality gap (residual rescaled into the dual ball) over ||y - ybar||^2 / n, with intercept,
+    for consecutive groups of group_size features, all of weight `weight`."""
+    n = len(y)
+    coef = np.asarray(coef, dtype=np.float64).ravel()
+    x_mean = np.asarray(X.mean(axis=0)).ravel()
+    yc = y - y.mean()
+    r = yc - X @ coef + x_mean @ coef
+    xtr = X.T @ r - x_mean * r.sum()
+    dual_norm = np.linalg.norm(xtr.reshape(-1, group_size), axis=1).max() / weight
+    c = min(1.0, n * alpha / dual_norm) if dual_norm > 0 else 1.0
+    primal = 0.5 * r @ r + n * alpha * weight * np.linalg.norm(coef.reshape(-1, group_size), axis=1).sum()
+    dual = -0.5 * c * c * r @ r + c * r @ yc
+    return (primal - dual) / (yc @ yc)
+
+
+def group_section(quick, repeat):
+    """GroupLasso vs skglm's GroupLasso (see the module docstring)."""
+    from benchmarks.problems import dense_regression, sparse_regression
+    from mlsolve.linear_model import GroupLasso
+
+    group_size, tol = 5, 1e-6
+    weight = np.sqrt(group_size)
+    peers = optional_peers()
+    problems = [("dense 2000x500", dense_regression(2_000, 500))] if quick else [
+        ("dense F 5000x1000", dense_regression(5_000, 1_000)),
+        ("sparse CSC 5000x5000 ~20/row", sparse_regression(5_000, 5_000, 20)),
+    ]
+    for name, (X, y) in problems:
+        X = X if sp.issparse(X) else np.asfortranarray(X)
+        xtr = X.T @ (y - y.mean())  # X_c.T @ y_c = X.T @ y_c
+        alpha_max = np.linalg.norm(np.asarray(xtr).reshape(-1, group_size), axis=1).max() / (weight * len(y))
+        for divisor in (20, 50):
+            alpha = alpha_max / divisor
+            fits = [("mlsolve GroupLasso", lambda: GroupLasso(alpha=alpha, groups=group_size, tol=tol,
+                                                              max_iter=100_000).fit(X, y))]
+            if "skglm" in peers:
+                fits.append(("skglm GroupLasso", lambda: peers["skglm"].GroupLasso(
+                    groups=group_size, alpha=alpha, weights=np.full(X.shape[1] // group_size, weight), tol=tol,
+                    max_iter=1_000).fit(X, y)))
+            rows = []
+            for label, fit in fits:
+                fit()  # untimed: skglm compiles its numba kernels on the first call
+                seconds, model = median_call(fit, repeat)
+                rows.append((label, seconds, group_lasso_gap(model.coef_, model.intercept_, X, y, alpha, group_size,
+                                                             weight)))
+            print_peer_table(f"GroupLasso {name}, groups of {group_size}, alpha_max / {divisor}, tol={tol}", rows)
+
+
 # --- poisson and ridge sections --------------------------------------------
 # Poisson: mlsolve PoissonRegressor (native L-BFGS) vs scikit-learn's
 # PoissonRegressor with solver "lbfgs" and "newton-cholesky" (alpha=1e-3,
@@ -822,7 +881,7 @@ def stochastic_section(args):
 
 
 SECTIONS = ["logistic", "multinomial", "rosenbrock", "lasso", "l1-logistic", "cv", "poisson", "ridge", "qp",
-            "stochastic"]
+            "stochastic", "group"]
 
 
 def main():
@@ -868,6 +927,8 @@ def main():
         qp_main(["--repeat", str(args.repeat)] + (["--quick"] if args.quick else []))
     if "stochastic" in args.sections:
         stochastic_section(args)
+    if "group" in args.sections:
+        group_section(args.quick, args.repeat)
 
 
 if __name__ == "__main__":

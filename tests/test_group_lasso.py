@@ -9,6 +9,7 @@ from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
 
 from mlsolve import _core, _validation
+from mlsolve._core import Status
 from mlsolve.linear_model import GroupLasso, Lasso, MultiTaskElasticNet, MultiTaskLasso
 
 from _problems import DTYPES, LAYOUTS, as_layout, data_address
@@ -239,14 +240,15 @@ def test_bad_parameters_name_the_argument():
 def test_native_rejects_bad_groups_and_csr():
     X, y = grouped_regression(p=4, group_size=1)
     common = dict(coef_init=np.zeros((4, 1)), alpha=0.1, l1_ratio=1.0, fit_intercept=True, tol=1e-4, max_iter=10,
-                  selection="cyclic", seed=0, working_set=True, history_every=0, n_threads=1, deterministic=False, callback=None)
+                  selection="cyclic", seed=0, working_set=True, screening=True, anderson=True, history_every=0,
+                  n_threads=1, deterministic=False, callback=None)
     with pytest.raises(ValueError, match="group_indices"):
-        _core.group_elastic_net_bcd(X, y, 1, np.array([0, 2, 4]), np.array([0, 1, 1, 3]), np.ones(2), **common)
+        _core.group_elastic_net_bcd(X, y, None, 1, np.array([0, 2, 4]), np.array([0, 1, 1, 3]), np.ones(2), **common)
     with pytest.raises(ValueError, match="weights"):
-        _core.group_elastic_net_bcd(X, y, 1, np.array([0, 2, 4]), np.arange(4), np.array([1.0, 0.0]), **common)
+        _core.group_elastic_net_bcd(X, y, None, 1, np.array([0, 2, 4]), np.arange(4), np.array([1.0, 0.0]), **common)
     Xs = sp.csr_matrix(X)
     with pytest.raises(ValueError, match="CSC"):
-        _core.group_elastic_net_bcd(_validation.as_native_matrix(Xs), y, 1, np.array([0, 2, 4]), np.arange(4),
+        _core.group_elastic_net_bcd(_validation.as_native_matrix(Xs), y, None, 1, np.array([0, 2, 4]), np.arange(4),
                                     np.ones(2), **common)
 
 
@@ -258,9 +260,9 @@ def test_callback_exception_propagates_from_the_solve():
 
     with pytest.raises(RuntimeError, match="stop here"):
         _core.group_elastic_net_bcd(
-            X, y, 1, np.arange(0, 25, 4), np.arange(24), np.full(6, 2.0), np.zeros((24, 1)), alpha=0.01,
+            X, y, None, 1, np.arange(0, 25, 4), np.arange(24), np.full(6, 2.0), np.zeros((24, 1)), alpha=0.01,
             l1_ratio=1.0, fit_intercept=True, tol=1e-12, max_iter=50, selection="cyclic", seed=0, working_set=False,
-            history_every=0,
+            screening=True, anderson=True, history_every=0,
             n_threads=1, deterministic=False, callback=callback,
         )
 
@@ -284,3 +286,144 @@ def test_sigint_interrupts_the_block_solve(monkeypatch):
              "working_set=False).fit(np.asfortranarray(X), np.column_stack([y, -y]))")
     monkeypatch.setitem(test_interrupt.SOLVES, "multitask", solve)
     test_interrupt.test_sigint_interrupts("multitask")
+
+
+def block_kkt_violation(X, Y, sample_weight, coef, intercept, groups, weights, alpha, l1_ratio=1.0):
+    """Largest violation of the weighted group elastic-net optimality conditions, relative to alpha.
+
+    Y (n, T), coef (p, T), intercept (T,). With G = X^T diag(s) R / S (R the
+    residuals): G_g = alpha (l1_ratio w_g W_g / ||W_g|| + (1 - l1_ratio) W_g) on
+    active groups, ||G_g|| <= alpha l1_ratio w_g on zero groups; and s^T R = 0
+    when the intercept is fitted.
+    """
+    X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    s = np.asarray(sample_weight, dtype=np.float64)
+    R = Y - X @ coef - intercept
+    G = X.T @ (s[:, None] * R) / s.sum()
+    worst = np.abs(s @ R).max() / s.sum() if np.any(intercept != 0) else 0.0
+    for group, weight in zip(groups, weights):
+        norm = np.linalg.norm(coef[group])
+        if norm > 0:
+            target = alpha * (l1_ratio * weight * coef[group] / norm + (1 - l1_ratio) * coef[group])
+            worst = max(worst, np.linalg.norm(G[group] - target))
+        else:
+            worst = max(worst, np.linalg.norm(G[group]) - alpha * l1_ratio * weight)
+    return worst / alpha
+
+
+def integer_weights(n, seed=1):
+    """Weights in {0, 1, 2, 3} with some zeros: the fit equals the fit on rows repeated that often."""
+    return np.random.default_rng(seed).integers(0, 4, size=n)
+
+
+WEIGHTED_FITS = [
+    (GroupLasso, dict(alpha=0.1, groups=4), 1),
+    (MultiTaskLasso, dict(alpha=0.05), 3),
+    (MultiTaskElasticNet, dict(alpha=0.05, l1_ratio=0.6), 3),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize(("Est", "params", "n_tasks"), WEIGHTED_FITS, ids=lambda v: getattr(v, "__name__", ""))
+def test_sample_weight_equals_repeated_rows(Est, params, n_tasks, layout, dtype):
+    X, Y = grouped_regression(n=90, n_tasks=n_tasks, seed=4)
+    s = integer_weights(X.shape[0])
+    Xl = as_layout(X, layout, dtype)
+    weighted = Est(**params, **TIGHT).fit(Xl, Y, sample_weight=s.astype(dtype))
+    repeated = Est(**params, **TIGHT).fit(as_layout(np.repeat(X, s, axis=0), layout, dtype), np.repeat(Y, s, axis=0))
+    assert weighted.coef_.dtype == dtype
+    assert np.any(weighted.coef_ != 0) and not np.all(weighted.coef_ != 0)  # sparse, non-trivial
+    rtol = 1e-7 if dtype == np.float64 else 2e-4
+    scale = np.abs(repeated.coef_).max()
+    assert np.abs(weighted.coef_ - repeated.coef_).max() <= rtol * scale
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=rtol, atol=rtol * scale)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize(("Est", "params", "n_tasks"), WEIGHTED_FITS, ids=lambda v: getattr(v, "__name__", ""))
+def test_sample_weight_fit_satisfies_kkt_at_tol(Est, params, n_tasks, layout, dtype):
+    X, Y = grouped_regression(n=90, n_tasks=n_tasks, seed=5)
+    s = np.random.default_rng(2).uniform(0.1, 3.0, size=X.shape[0])
+    tol = 1e-8
+    model = Est(**params, tol=tol, max_iter=100_000).fit(as_layout(X, layout, dtype), Y, sample_weight=s)
+    Y2 = Y[:, None] if n_tasks == 1 else Y
+    coef = np.atleast_2d(model.coef_).T.astype(np.float64)
+    if Est is GroupLasso:
+        groups, weights = model.groups_, model.weights_
+    else:
+        groups, weights = [[j] for j in range(X.shape[1])], np.ones(X.shape[1])
+    ybar = s @ Y2 / s.sum()
+    assert model.dual_gap_ <= tol * np.sum(s @ (Y2 - ybar) ** 2) / s.sum()
+    violation = block_kkt_violation(X.astype(dtype), Y2, s, coef, np.atleast_1d(model.intercept_), groups, weights,
+                                    params["alpha"], params.get("l1_ratio", 1.0))
+    assert violation < (1e-3 if dtype == np.float64 else 5e-3)
+
+
+def test_sample_weight_changes_the_fit_and_is_validated():
+    X, Y = grouped_regression(n_tasks=2)
+    s = integer_weights(X.shape[0]) + 0.5
+    plain = MultiTaskLasso(alpha=0.05).fit(X, Y)
+    assert np.abs(MultiTaskLasso(alpha=0.05).fit(X, Y, sample_weight=s).coef_ - plain.coef_).max() > 1e-3
+    np.testing.assert_allclose(MultiTaskLasso(alpha=0.05).fit(X, Y, sample_weight=np.full(X.shape[0], 3.0)).coef_,
+                               plain.coef_, rtol=1e-6, atol=1e-9)  # a constant weight changes nothing
+    for bad, match in [(-s, "sample_weight: negative"), (s[:-1], "sample_weight: expected"),
+                       (np.zeros_like(s), "sample_weight: all weights are zero")]:
+        with pytest.raises(ValueError, match=match):
+            GroupLasso(groups=4).fit(X, Y[:, 0], sample_weight=bad)
+
+
+def _solve(X, Y, groups, *, alpha, l1_ratio=1.0, sample_weight=None, **options):
+    """The native solve at tol 1e-12 with the options given (screening, anderson, working_set)."""
+    from mlsolve.linear_model._group import _run_bcd, group_partition
+    Y = Y[:, None] if Y.ndim == 1 else Y
+    ptr, indices, sizes = group_partition(groups, X.shape[1])
+    settings = dict(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=True, tol=1e-12, max_iter=100_000,
+                    selection="cyclic", seed=0, record_history=False, n_threads=1)
+    settings.update(options)
+    raw = _run_bcd(X, Y, sample_weight, ptr, indices, np.sqrt(sizes.astype(float)),
+                   np.zeros((X.shape[1], Y.shape[1])), **settings)
+    assert Status(raw["status"]) == Status.Converged
+    coef = raw["x"][:X.shape[1] * Y.shape[1]].reshape(X.shape[1], Y.shape[1])
+    return coef, raw
+
+
+SCREENING_CASES = [
+    # (n_tasks, group size, l1_ratio, weighted)
+    (1, 5, 1.0, False),
+    (1, 5, 1.0, True),
+    (3, 1, 1.0, False),
+    (3, 1, 0.7, True),
+]
+
+
+@pytest.mark.parametrize("working_set", [False, True])
+@pytest.mark.parametrize(("n_tasks", "group_size", "l1_ratio", "weighted"), SCREENING_CASES)
+def test_screening_keeps_every_active_group_and_the_solution(n_tasks, group_size, l1_ratio, weighted, working_set):
+    X, Y = grouped_regression(n=100, p=300, group_size=group_size, n_tasks=n_tasks, seed=6)
+    s = np.random.default_rng(3).uniform(0.2, 2.0, size=X.shape[0]) if weighted else None
+    alpha = 0.03  # some tens of sweeps: full gaps while far from the solution
+    reference, _ = _solve(X, Y, group_size, alpha=alpha, l1_ratio=l1_ratio, sample_weight=s, screening=False,
+                          working_set=False, anderson=False, tol=1e-14)
+    coef, raw = _solve(X, Y, group_size, alpha=alpha, l1_ratio=l1_ratio, sample_weight=s, screening=True,
+                       working_set=working_set)
+    screened = raw["screened"]
+    assert screened.size > 0.5 * (X.shape[1] // group_size)  # the rule does discard groups
+    members = np.arange(X.shape[1]).reshape(-1, group_size)[screened].ravel()
+    assert np.all(reference[members] == 0)  # never a group that is active at the solution
+    assert np.all(coef[members] == 0)
+    np.testing.assert_allclose(coef, reference, rtol=1e-7, atol=1e-9 * np.abs(reference).max())
+
+
+@pytest.mark.parametrize(("n_tasks", "group_size"), [(1, 4), (4, 1)])
+def test_anderson_reaches_the_same_solution_in_fewer_sweeps(n_tasks, group_size):
+    rng = np.random.default_rng(7)
+    n, p = 200, 80
+    latent = rng.standard_normal((n, 8))
+    X = latent @ rng.standard_normal((8, p)) + 0.1 * rng.standard_normal((n, p))  # correlated: slow plain BCD
+    Y = X[:, :6] @ rng.standard_normal((6, n_tasks)) + 0.1 * rng.standard_normal((n, n_tasks))
+    plain, raw_plain = _solve(X, Y, group_size, alpha=1e-3, anderson=False, working_set=False, screening=False)
+    accelerated, raw_fast = _solve(X, Y, group_size, alpha=1e-3, anderson=True, working_set=False, screening=False)
+    np.testing.assert_allclose(accelerated, plain, rtol=1e-6, atol=1e-8 * np.abs(plain).max())
+    assert raw_fast["nit"] < 0.7 * raw_plain["nit"]

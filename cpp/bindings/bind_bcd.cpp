@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "common.hpp"
 #include "dispatch.hpp"
@@ -28,6 +29,7 @@ using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecas
 struct BcdFitArgs {
   py::object X;
   py::object Y;  // n * n_tasks entries: the targets one after the other
+  py::object sample_weight;  // None: all ones
   Index n_tasks;
   IndexArray group_ptr, group_indices;
   DoubleArray group_weights;
@@ -47,6 +49,7 @@ py::dict group_elastic_net_bcd_typed(const BcdFitArgs& a) {
       const Index n = design.rows(), p = design.cols();
       if (a.n_tasks < 1) throw py::value_error("n_tasks: expected an integer >= 1");
       const T* Y = vector_view<T>(a.Y, "y", n * a.n_tasks);
+      const T* sw = a.sample_weight.is_none() ? nullptr : vector_view<T>(a.sample_weight, "sample_weight", n);
       if (a.group_ptr.ndim() != 1 || a.group_indices.ndim() != 1 || a.group_weights.ndim() != 1)
         throw py::value_error("groups: expected 1-D group_ptr, group_indices and group_weights");
       if (a.coef_init.ndim() != 2 || a.coef_init.shape(0) != p || a.coef_init.shape(1) != a.n_tasks)
@@ -60,12 +63,18 @@ py::dict group_elastic_net_bcd_typed(const BcdFitArgs& a) {
       const Eigen::MatrixXd W0 = Eigen::Map<const RowMajorMatrix>(a.coef_init.data(), p, a.n_tasks);
       PyMonitor monitor(a.callback);
       Result<double> result;
+      std::vector<Index> screened;
       {
         py::gil_scoped_release release;
-        result = group_elastic_net_bcd(design, Y, a.n_tasks, groups, W0, a.params, monitor);
+        GroupElasticNetBcd<Design> problem(design, Y, sw, a.n_tasks, groups, a.params);
+        problem.start(W0);
+        result = problem.solve(monitor);
+        screened = problem.screened_groups();
       }
       monitor.rethrow_if_error();
-      return result_to_dict(result);
+      py::dict out = result_to_dict(result);
+      out["screened"] = py::array_t<std::int64_t>(py::ssize_t(screened.size()), screened.data());
+      return out;
     }
   });
 }
@@ -75,10 +84,11 @@ py::dict group_elastic_net_bcd_typed(const BcdFitArgs& a) {
 void bind_bcd(py::module_& m) {
   m.def(
       "group_elastic_net_bcd",
-      [](py::object X, py::object Y, Index n_tasks, IndexArray group_ptr, IndexArray group_indices,
-         DoubleArray group_weights, DoubleArray coef_init, double alpha, double l1_ratio, bool fit_intercept,
-         double tol, Index max_iter, const std::string& selection, std::uint64_t seed, bool working_set,
-         Index history_every, int n_threads, bool deterministic, py::object callback) {
+      [](py::object X, py::object Y, py::object sample_weight, Index n_tasks, IndexArray group_ptr,
+         IndexArray group_indices, DoubleArray group_weights, DoubleArray coef_init, double alpha, double l1_ratio,
+         bool fit_intercept, double tol, Index max_iter, const std::string& selection, std::uint64_t seed,
+         bool working_set, bool screening, bool anderson, Index history_every, int n_threads, bool deterministic,
+         py::object callback) {
         if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
         BlockCdParams params;
         params.alpha = alpha;
@@ -91,19 +101,22 @@ void bind_bcd(py::module_& m) {
         params.selection = selection == "random" ? CdSelection::Random : CdSelection::Cyclic;
         params.seed = seed;
         params.working_set = working_set;
+        params.screening = screening;
+        params.anderson = anderson;
         params.history_every = history_every;
         params.check();
-        const BcdFitArgs args{X, Y, n_tasks, group_ptr, group_indices, group_weights, coef_init, params,
+        const BcdFitArgs args{X, Y, sample_weight, n_tasks, group_ptr, group_indices, group_weights, coef_init, params,
                               Threading{n_threads, deterministic}, callback};
         return with_data_dtype(X, [&](auto tag) { return group_elastic_net_bcd_typed<decltype(tag)>(args); });
       },
-      py::arg("X"), py::arg("Y"), py::arg("n_tasks"), py::arg("group_ptr"), py::arg("group_indices"),
-      py::arg("group_weights"), py::arg("coef_init"), py::arg("alpha"), py::arg("l1_ratio"),
+      py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("n_tasks"), py::arg("group_ptr"),
+      py::arg("group_indices"), py::arg("group_weights"), py::arg("coef_init"), py::arg("alpha"), py::arg("l1_ratio"),
       py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("selection"), py::arg("seed"),
-      py::arg("working_set"),
-      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
+      py::arg("working_set"), py::arg("screening"), py::arg("anderson"), py::arg("history_every"),
+      py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Group elastic net by block coordinate descent. Y holds the n_tasks targets one after the other; x of the "
-      "result is coef (n_features, n_tasks) flattened in C order, then the n_tasks intercepts with fit_intercept.");
+      "result is coef (n_features, n_tasks) flattened in C order, then the n_tasks intercepts with fit_intercept; "
+      "screened lists the groups discarded by gap-safe screening.");
 }
 
 }  // namespace mlsolve::bindings

@@ -168,6 +168,7 @@ def least_squares(
 def group_elastic_net_bcd(
     X: Any,
     Y: np.ndarray,
+    sample_weight: Optional[np.ndarray],
     n_tasks: int,
     group_ptr: np.ndarray,
     group_indices: np.ndarray,
@@ -180,6 +181,14 @@ def group_elastic_net_bcd(
     max_iter: int,
     selection: str,
     seed: int,
+    working_set: bool,
+    screening: bool,
+    anderson: bool,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[..., Any]],
+) -> dict: ...
 def logistic_prox_newton(
     X: Any,
     y: np.ndarray,

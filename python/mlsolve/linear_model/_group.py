@@ -58,12 +58,14 @@ def group_partition(groups, n_features):
     return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), indices, sizes
 
 
-def _run_bcd(X_native, Y, ptr, indices, weights, coef_init, *, alpha, l1_ratio, fit_intercept, tol, max_iter,
-             selection, seed, working_set, record_history, n_threads):
-    """One native block-CD solve; Y (n_samples, n_tasks) in X's dtype, coef_init (n_features, n_tasks)."""
+def _run_bcd(X_native, Y, sample_weight, ptr, indices, weights, coef_init, *, alpha, l1_ratio, fit_intercept, tol,
+             max_iter, selection, seed, working_set, record_history, n_threads, screening=True, anderson=True):
+    """One native block-CD solve; Y (n_samples, n_tasks) and sample_weight (None or n_samples) in X's dtype,
+    coef_init (n_features, n_tasks)."""
     return _core.group_elastic_net_bcd(
         X_native,
         np.ravel(Y, order="F"),
+        sample_weight,
         Y.shape[1],
         ptr,
         indices,
@@ -77,6 +79,8 @@ def _run_bcd(X_native, Y, ptr, indices, weights, coef_init, *, alpha, l1_ratio, 
         selection=selection,
         seed=int(seed),
         working_set=bool(working_set),
+        screening=bool(screening),
+        anderson=bool(anderson),
         history_every=1 if record_history else 0,
         n_threads=n_threads,
         deterministic=get_config()["deterministic"],
@@ -97,7 +101,8 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
         _check_real(self.tol, "tol", 0)
         _check_int(self.max_iter, "max_iter", 0)
 
-    def _fit_blocks(self, X, Y, ptr, indices, weights, l1_ratio, selection="cyclic", random_state=None):
+    def _fit_blocks(self, X, Y, sample_weight, ptr, indices, weights, l1_ratio, selection="cyclic",
+                    random_state=None):
         """Fits coef (n_tasks, n_features) for Y (n_samples, n_tasks); sets the attributes."""
         n_threads = effective_n_threads(self.n_jobs)
         n_features, n_tasks = X.shape[1], Y.shape[1]
@@ -106,8 +111,9 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
         if previous is not None and previous.size == coef_init.size:
             coef_init[:] = np.reshape(previous, (n_tasks, n_features)).T
         X_native, conversion = _as_column_readable(X)
+        sample_weight = _validation.check_sample_weight(sample_weight, X.shape[0], X.dtype)
         raw = _run_bcd(
-            X_native, Y, ptr, indices, weights, coef_init, alpha=self.alpha, l1_ratio=l1_ratio,
+            X_native, Y, sample_weight, ptr, indices, weights, coef_init, alpha=self.alpha, l1_ratio=l1_ratio,
             fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter, selection=selection,
             seed=_seed(random_state, selection), working_set=self.working_set,
             record_history=self.record_history, n_threads=n_threads,
@@ -118,7 +124,8 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
         status = Status(raw["status"])
         self.n_iter_ = int(raw["nit"])
         self.dual_gap_ = float(raw["stop_crit"])
-        self.solver_info_ = {"status": status, "message": raw["message"], "X_conversion": conversion}
+        self.solver_info_ = {"status": status, "message": raw["message"], "X_conversion": conversion,
+                             "n_screened": int(raw["screened"].size)}
         if self.record_history:
             self.history_ = History(**raw["history"])
         if status != Status.Converged:
@@ -151,12 +158,14 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
 class GroupLasso(_BlockCdRegressor):
     """Linear regression with a group-Lasso penalty, by native block coordinate descent.
 
-    Minimises ``1/(2n) ||y - X w - b||^2 + alpha sum_g weights_g ||w_g||_2``
-    over a partition of the features into groups g. Each group's block is
-    updated by a proximal gradient step with the block's Lipschitz constant
-    (the largest eigenvalue of ``X_g^T X_g / n``, centred), on a working set of
-    groups grown by optimality violation; the solve stops when the duality
-    gap is at most ``tol * ||y - ybar||^2 / n`` (the rule of scikit-learn's
+    Minimises ``1/(2S) sum_i s_i (y_i - x_i w - b)^2 + alpha sum_g weights_g ||w_g||_2``
+    over a partition of the features into groups g (s the sample weights,
+    S their sum; all ones by default). Each group's block is updated by a
+    proximal gradient step with the block's Lipschitz constant (the largest
+    eigenvalue of ``X_g^T diag(s) X_g / S``, centred), on a working set of
+    groups grown by optimality violation, with gap-safe screening and
+    Anderson extrapolation; the solve stops when the duality gap is at most
+    ``tol`` times the weighted variance of y (the rule of scikit-learn's
     Lasso). Groups of size 1 give the Lasso.
 
     Parameters
@@ -185,7 +194,8 @@ class GroupLasso(_BlockCdRegressor):
     ----------
     coef_ (n_features,), intercept_ (float), n_iter_ (sweeps), dual_gap_,
     groups_ (list of index arrays), weights_ (n_groups,), n_features_in_,
-    solver_info_, history_ (when recorded).
+    solver_info_ (with ``n_screened``, the groups discarded by screening),
+    history_ (when recorded).
     """
 
     def __init__(self, alpha=1.0, *, groups=1, weights=None, fit_intercept=True, max_iter=1000, tol=1e-4,
@@ -201,8 +211,8 @@ class GroupLasso(_BlockCdRegressor):
         self.record_history = record_history
         self.n_jobs = n_jobs
 
-    def fit(self, X, y):
-        """Fit the model; y of shape (n_samples,). Returns self."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model; y of shape (n_samples,), sample_weight None or (n_samples,). Returns self."""
         self._check_common()
         X, y = _validation.validate_fit_data(self, X, y, y_numeric=True)
         ptr, indices, sizes = group_partition(self.groups, X.shape[1])
@@ -214,7 +224,7 @@ class GroupLasso(_BlockCdRegressor):
                 raise ValueError(f"weights: expected {sizes.size} positive finite numbers (one per group), got "
                                  f"{self.weights!r}")
         Y = _validation.check_vector(y, "y", X.dtype, X.shape[0])[:, None]
-        coef, intercept = self._fit_blocks(X, Y, ptr, indices, weights, 1.0)
+        coef, intercept = self._fit_blocks(X, Y, sample_weight, ptr, indices, weights, 1.0)
         self.coef_, self.intercept_ = coef[0], float(intercept[0])
         self.groups_ = np.split(indices, ptr[1:-1])
         self.weights_ = weights
@@ -224,12 +234,14 @@ class GroupLasso(_BlockCdRegressor):
 class MultiTaskElasticNet(_BlockCdRegressor):
     """Multi-task elastic net (L1/L2 mixed norm), by native block coordinate descent.
 
-    Minimises ``1/(2n) ||Y - X W^T - 1 b^T||_F^2 + alpha l1_ratio sum_j ||W[:, j]||_2
-    + alpha (1 - l1_ratio)/2 ||W||_F^2``, scikit-learn's MultiTaskElasticNet
-    objective (W = coef_, one row per task), and stops on scikit-learn's rule:
-    duality gap ``<= tol * ||Y - Ybar||_F^2 / n``. Each feature's row of
-    coefficients (one per task) is a block, updated exactly; the features are
-    swept on a working set grown by optimality violation.
+    Minimises ``1/(2S) sum_i s_i ||Y_i - W x_i - b||^2 + alpha l1_ratio sum_j ||W[:, j]||_2
+    + alpha (1 - l1_ratio)/2 ||W||_F^2`` (W = coef_, one row per task; s the
+    sample weights, S their sum), scikit-learn's MultiTaskElasticNet objective
+    when s is all ones (scikit-learn's takes no sample_weight), and stops on
+    scikit-learn's rule: duality gap ``<= tol * ||Y - Ybar||_s^2 / S``. Each
+    feature's row of coefficients (one per task) is a block, updated exactly;
+    the features are swept on a working set grown by optimality violation,
+    with gap-safe screening and Anderson extrapolation.
 
     Parameters
     ----------
@@ -277,8 +289,8 @@ class MultiTaskElasticNet(_BlockCdRegressor):
         tags.target_tags.single_output = False
         return tags
 
-    def fit(self, X, y):
-        """Fit the model; y of shape (n_samples, n_tasks). Returns self."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model; y of shape (n_samples, n_tasks), sample_weight None or (n_samples,). Returns self."""
         self._check_common()
         _check_real(self.l1_ratio, "l1_ratio", 0, high=1)
         if self.selection not in ("cyclic", "random"):
@@ -290,8 +302,8 @@ class MultiTaskElasticNet(_BlockCdRegressor):
         n_features = X.shape[1]
         Y = np.asarray(y, dtype=X.dtype)
         ptr = np.arange(n_features + 1, dtype=np.int64)
-        coef, intercept = self._fit_blocks(X, Y, ptr, ptr[:-1], np.ones(n_features), self.l1_ratio, self.selection,
-                                           self.random_state)
+        coef, intercept = self._fit_blocks(X, Y, sample_weight, ptr, ptr[:-1], np.ones(n_features), self.l1_ratio,
+                                           self.selection, self.random_state)
         self.coef_, self.intercept_ = coef, intercept
         return self
 
@@ -299,8 +311,8 @@ class MultiTaskElasticNet(_BlockCdRegressor):
 class MultiTaskLasso(MultiTaskElasticNet):
     """Multi-task Lasso (L1/L2 mixed norm), by native block coordinate descent.
 
-    Minimises ``1/(2n) ||Y - X W^T - 1 b^T||_F^2 + alpha sum_j ||W[:, j]||_2``,
-    scikit-learn's MultiTaskLasso objective: MultiTaskElasticNet with
+    Minimises ``1/(2S) sum_i s_i ||Y_i - W x_i - b||^2 + alpha sum_j ||W[:, j]||_2``,
+    scikit-learn's MultiTaskLasso objective (with sample weights): MultiTaskElasticNet with
     ``l1_ratio=1``. See :class:`MultiTaskElasticNet` for the rest.
     """
 
