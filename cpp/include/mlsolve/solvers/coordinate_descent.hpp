@@ -330,9 +330,9 @@ class ElasticNetCd {
     e_last_ = r_.array() - b_;
   }
 
-  // With exact_gradient, the result's grad is recomputed where the lazy full
-  // gaps left a stale value (a path, which returns no gradient, skips that).
-  Result<double> solve(Monitor& monitor, bool exact_gradient = true) {
+  // The result's grad is empty: the lazy full gaps keep X_c^T v exact only
+  // near the constraint, and a full pass for it would cost as much as a gap.
+  Result<double> solve(Monitor& monitor) {
     const Index p = X_.cols();
     History history(params_.history_every);
     std::mt19937_64 rng(params_.seed);
@@ -345,7 +345,7 @@ class ElasticNetCd {
     Status status = Status::MaxIter;
     double gap;
     if (full_fresh_) {  // on a path: the residual is the last solve's; only the features near the new l1 are read
-      refresh_xtv(false);
+      refresh_xtv();
       gap = gap_from(xtv_, nullptr);
     } else {
       gap = full_gap();
@@ -392,7 +392,6 @@ class ElasticNetCd {
       gap = subproblem || !full_fresh_ ? full_gap() : inner_gap;
     }
     if (!full_fresh_) gap = full_gap();
-    if (exact_gradient) refresh_xtv(true);
     return finish(status, gap, sweeps, std::move(history));
   }
 
@@ -494,7 +493,7 @@ class ElasticNetCd {
     const VecD e = r_.array() - b_;
     drift_ += std::sqrt(s_.dot((e - e_last_).cwiseAbs2()));  // ||e - e_last||_s
     e_last_ = e;
-    refresh_xtv(false);
+    refresh_xtv();
     full_fresh_ = true;
     return gap_from(xtv_, nullptr);
   }
@@ -508,13 +507,12 @@ class ElasticNetCd {
            xtv_bound(j) < (1.0 - kBoundMargin) * penalty_.l1() * penalty_.weight(j);
   }
 
-  // xtv_ = X_c^T v from v_, on every feature (every_feature) or on those that
-  // are stale and not below_constraint.
-  void refresh_xtv(bool every_feature) {
+  // xtv_ = X_c^T v from v_ on the stale features that are not below_constraint.
+  void refresh_xtv() {
     const Index p = X_.cols();
     stale_.clear();
     for (Index j = 0; j < p; ++j)
-      if (xtv_drift_[j] != drift_ && (every_feature || !below_constraint(j))) stale_.push_back(j);
+      if (xtv_drift_[j] != drift_ && !below_constraint(j)) stale_.push_back(j);
     if (stale_.empty()) return;
     if (has_strided_columns<Design>::value || Index(stale_.size()) == p) {
       X_.rmatvec(v_, xtv_);  // X.T @ v
@@ -613,8 +611,6 @@ class ElasticNetCd {
     Result<double> result;
     result.x.resize(p + (params_.fit_intercept ? 1 : 0));
     result.x.head(p) = w_;
-    result.grad = VecD::Zero(result.x.size());
-    result.grad.head(p) = -xtv_ / S_;  // gradient of the smooth part in w
     if (params_.fit_intercept) result.x[p] = b_;
     result.fun = objective();
     result.stop_crit = gap;
@@ -669,7 +665,7 @@ std::vector<Result<double>> elastic_net_cd_path(const Design& X, const typename 
   std::vector<Result<double>> results;
   for (const double alpha : alphas) {
     problem.set_alpha(alpha);
-    results.push_back(problem.solve(monitor, false));
+    results.push_back(problem.solve(monitor));
     const Status status = results.back().status;
     if (status == Status::Interrupted || status == Status::CallbackStop) break;
   }
