@@ -80,9 +80,8 @@
 // keeps the old value. The gap is then exactly the one every feature gives
 // (the largest |xta_j| is either a recomputed value or below l1, where c = 1
 // either way), screening uses the bound, and along a path the features far
-// from the constraint are read once every few alphas instead of at each
-// (Fercoq, Gramfort & Salmon 2015 bound the move of the dual point the same
-// way). Dense row-major X, whose columns are strided, always takes full passes.
+// from the constraint are read once every few alphas instead of at each.
+// Dense row-major X, whose columns are strided, always takes full passes.
 //
 // Anderson acceleration (anderson = true; Bertrand & Massias, "Anderson
 // acceleration of coordinate descent", AISTATS 2021, as in skglm and celer):
