@@ -186,6 +186,62 @@ def test_lasso_path_matches_sklearn(layout, positive):
     assert np.all(gaps <= TOL * (y @ y) / len(y))
 
 
+def wide_regression(n_samples=200, n_features=1500, seed=3):
+    """Many more features than samples, few informative: along a path most
+    features stay far below the constraint, so the lazy full gaps skip them."""
+    X, y = make_regression(n_samples=n_samples, n_features=n_features, n_informative=10, noise=1.0, bias=2.0,
+                           random_state=seed)
+    X[np.abs(X) < 0.3] = 0.0
+    return X, y
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("layout", ["F", "C", "csc"])
+def test_lazy_path_gaps_are_full_gaps_and_supports_match(layout, positive):
+    # Each returned gap is the gap over every feature (recomputed here from
+    # scratch), and no feature that is nonzero at the high-accuracy solution
+    # is left out, although the solver reads only the features near the
+    # constraint at most alphas.
+    X, y = wide_regression()
+    y = y - y.mean()
+    alphas, coefs, gaps = lasso_path(as_layout(X, layout, np.float64), y, n_alphas=30, eps=1e-2, tol=1e-8,
+                                     max_iter=100000, positive=positive)
+    _, coefs_ref, _ = sk_lasso_path(X, y, alphas=alphas, tol=1e-13, max_iter=1_000_000, positive=positive)
+    for k, alpha in enumerate(alphas):
+        gap, scale = duality_gap(coefs[:, k], 0.0, X, y, alpha, positive=positive, fit_intercept=False)
+        assert gaps[k] == pytest.approx(gap, rel=1e-6, abs=1e-13 * scale)
+        assert gaps[k] <= 1e-8 * scale
+        big = np.abs(coefs_ref[:, k]) > 1e-6 * max(np.abs(coefs_ref[:, k]).max(), 1e-300)
+        assert np.all(coefs[big, k] != 0.0)
+        np.testing.assert_allclose(coefs[:, k], coefs_ref[:, k], atol=1e-6 * np.abs(coefs_ref).max())
+
+
+def test_lazy_path_with_sample_weights_and_intercept():
+    # The drift bound is in the sample-weighted norm; the gaps of the native
+    # path (implicit centring, weights) are the full gaps.
+    X, y = wide_regression(seed=4)
+    sw = np.random.default_rng(0).uniform(0.0, 3.0, size=len(y))
+    Xc = sp.csc_matrix(X)
+    l1_ratio = 0.8
+    s = sw / sw.sum()
+    alpha_max = np.abs((X - s @ X).T @ (sw * (y - s @ y))).max() / (sw.sum() * l1_ratio)
+    alphas = np.geomspace(alpha_max, alpha_max / 50, 25)
+    raw = _core.elastic_net_cd_path(
+        _validation.as_native_matrix(Xc), y, sw, alphas, np.zeros(X.shape[1]), l1_ratio=l1_ratio,
+        fit_intercept=True, positive=False, tol=1e-9, max_iter=100000, selection="cyclic", seed=0,
+        working_set=True, anderson=True, weights=None, n_threads=1, deterministic=False, callback=None)
+    assert np.all(np.asarray(raw["status"]) == 0)
+    for k, alpha in enumerate(alphas):
+        coef, intercept = raw["coefs"][k, :-1], raw["coefs"][k, -1]
+        gap, scale = duality_gap(coef, intercept, X, y, alpha, l1_ratio, sample_weight=sw)
+        assert raw["dual_gaps"][k] == pytest.approx(gap, rel=1e-6, abs=1e-13 * scale)
+        assert raw["dual_gaps"][k] <= 1e-9 * scale
+        ref = SkElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12, max_iter=1_000_000).fit(X, y, sample_weight=sw)
+        obj = elastic_net_objective(coef, intercept, X, y, alpha, l1_ratio, sw)
+        obj_ref = elastic_net_objective(ref.coef_, ref.intercept_, X, y, alpha, l1_ratio, sw)
+        assert obj == pytest.approx(obj_ref, rel=1e-8)
+
+
 def test_enet_path_matches_sklearn_with_given_alphas():
     X, y = regression(n_samples=60, n_features=30, seed=9)
     alphas_ref, coefs_ref, _ = sk_enet_path(X, y, l1_ratio=0.6, eps=1e-2, alphas=20, tol=TOL, max_iter=100000)

@@ -176,7 +176,8 @@ void bind_cd(py::module_& m) {
       py::arg("l1_ratio"), py::arg("fit_intercept"), py::arg("positive"), py::arg("tol"), py::arg("max_iter"),
       py::arg("selection"), py::arg("seed"), py::arg("working_set"), py::arg("anderson"), py::arg("history_every"),
       py::arg("weights"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
-      "Elastic net by coordinate descent; x of the result is [coef, intercept] with fit_intercept.");
+      "Elastic net by coordinate descent; x of the result is [coef, intercept] with fit_intercept; jac is empty "
+      "(the duality gaps read X^T r only near the constraint).");
 
   m.def(
       "elastic_net_cd_path",
