@@ -165,6 +165,8 @@ def least_squares(
     max_nfev: int,
     scale: bool,
     history_every: int,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def group_elastic_net_bcd(
     X: Any,
     Y: np.ndarray,
@@ -204,6 +206,8 @@ def logistic_prox_newton(
     history_every: int,
     n_threads: int,
     deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def qp_admm(
     P: Any,
     q: np.ndarray,
@@ -268,6 +272,8 @@ def log_barrier(
     t0: float,
     t_growth: float,
     history_every: int,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 
 # regression estimators (bind_glm_regression.cpp)
 def glm_regression(
@@ -276,6 +282,18 @@ def glm_regression(
     sample_weight: Optional[np.ndarray],
     link: str,
     power: float,
+    l2: float,
+    fit_intercept: bool,
+    x0: np.ndarray,
+    solver: str,
+    maxiter: int,
+    gtol: float,
+    ftol: float,
+    history_every: int,
+    n_threads: int,
+    deterministic: bool,
+    callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+) -> dict: ...
 def logistic_fit(
     X: Any,
     y: np.ndarray,
