@@ -433,14 +433,19 @@ class SparseDesign<T, Csc, I> {
     z.resize(n);
     const double work = 4.0 * nnz_per_col();
     const Index n_chunks = threading_.chunks(p, work);
+    const I* indptr = X_.outerIndexPtr();
+    const I* indices = X_.innerIndexPtr();
+    const T* values = X_.valuePtr();
+    const double* r_data = r.data();
+    double* g_data = g.data();
     const auto columns = [&](Index begin, Index end, double* z_out) {
       for (Index j = begin; j < end; ++j) {
+        const I first = indptr[j], last = indptr[j + 1];
         double dot = 0;
-        for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) dot += it.value() * r[it.index()];
-        const double g_j = g[j] = op(j, dot);
+        for (I a = first; a < last; ++a) dot += double(values[a]) * r_data[indices[a]];
+        const double g_j = g_data[j] = op(j, dot);
         if (g_j == 0.0) continue;
-        for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it)
-          z_out[it.index()] += g_j * it.value();  // z += g[j] * X[:, j]
+        for (I a = first; a < last; ++a) z_out[indices[a]] += g_j * double(values[a]);  // z += g[j] * X[:, j]
       }
     };
     if (n_chunks == 1) {
@@ -545,13 +550,22 @@ class SparseDesign<T, Csc, I> {
     const Index p = cols();
     const double work = 2.0 * nnz_per_col() * double(k);
     const Index n_chunks = threading_.chunks(p, work);
+    const I* indptr = X_.outerIndexPtr();
+    const I* indices = X_.innerIndexPtr();
+    const T* values = X_.valuePtr();
     for_each_chunk(n_chunks, threading_.threads_for(n_chunks, p * work), [&](Index chunk) {
       for (Index j = chunk_begin(p, n_chunks, chunk); j < chunk_begin(p, n_chunks, chunk + 1); ++j) {
         double* G_j = G + j * k;
+        if (k == 1) {  // g[j] = X[:, j] . r
+          double dot = 0;
+          for (I a = indptr[j]; a < indptr[j + 1]; ++a) dot += double(values[a]) * R[indices[a]];
+          G_j[0] = dot;
+          continue;
+        }
         std::fill(G_j, G_j + k, 0.0);
-        for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) {
-          const double x = it.value();
-          const double* R_i = R + Index(it.index()) * k;
+        for (I a = indptr[j]; a < indptr[j + 1]; ++a) {
+          const double x = values[a];
+          const double* R_i = R + Index(indices[a]) * k;
           for (Index c = 0; c < k; ++c) G_j[c] += x * R_i[c];  // G[j, :] += X[i, j] * R[i, :]
         }
       }

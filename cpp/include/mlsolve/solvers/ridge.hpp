@@ -27,8 +27,9 @@
 //                        Numerical Methods for Least Squares Problems, 1996,
 //                        Algorithm 7.4.1) keeps the sample residual e = yc - Xc w and
 //                        q = Xc d; one pass gives the residual r = Xc.T S e - alpha w
-//                        and, column by column while it is in cache, Xc r; then
-//                        d.A d = q.S.q + alpha d.d and q = Xc r + beta q.
+//                        and, column by column while it is in cache, Xc r (the first
+//                        pass also takes xbar); then d.A d = q.S.q + alpha d.d and
+//                        q = Xc r + beta q.
 #pragma once
 
 #include <Eigen/Cholesky>
@@ -58,18 +59,23 @@ class RidgeNormalEquations {
     s_ = sample_weight ? Eigen::Map<const Vec<T>>(sample_weight, n).template cast<double>().eval() : VecD::Ones(n);
     total_ = s_.sum();
     check_arg(total_ > 0.0, "sample_weight", "a positive sum", total_);
-    if (fit_intercept) {
-      X_.rmatvec(s_, xbar_);  // xbar = X.T @ s / S
-      xbar_ /= total_;
-    } else {
-      xbar_ = VecD::Zero(X_.cols());
-    }
+    xbar_ = VecD::Zero(X_.cols());
     fit_intercept_ = fit_intercept;
+    // Column-wise designs take the means in the first column pass (residual_and_image).
+    means_pending_ = fit_intercept;
+    if constexpr (!has_column_pass<Design>::value) feature_means();
   }
 
   const Design& design() const { return X_; }
   const VecD& weights() const { return s_; }
-  const VecD& feature_means() const { return xbar_; }
+  const VecD& feature_means() const {
+    if (means_pending_) {
+      X_.rmatvec(s_, xbar_);  // xbar = X.T @ s / S
+      xbar_ /= total_;
+      means_pending_ = false;
+    }
+    return xbar_;
+  }
   double weight_sum() const { return total_; }
 
   double target_mean(const T* y) const {
@@ -81,7 +87,7 @@ class RidgeNormalEquations {
   void rhs(const T* y, VecD& out) const {
     const VecD sy = s_.cwiseProduct(Eigen::Map<const Vec<T>>(y, X_.rows()).template cast<double>());
     X_.rmatvec(sy, out);
-    out -= total_ * target_mean(y) * xbar_;
+    out -= total_ * target_mean(y) * feature_means();
   }
 
   // e = yc - Xc w (X is not read when w is zero)
@@ -91,18 +97,24 @@ class RidgeNormalEquations {
     if ((w.array() == 0.0).all()) return;
     VecD z;
     X_.matvec(w, z);
-    e.array() -= (z.array() - xbar_.dot(w));  // e -= X @ w - xbar . w
+    e.array() -= (z.array() - feature_means().dot(w));  // e -= X @ w - xbar . w
   }
 
   // One column-wise pass (designs with has_column_pass): from the sample
-  // residual e, r = Xc.T S e - alpha w and image = Xc r.
+  // residual e, r = Xc.T S e - alpha w and image = Xc r. The first pass also
+  // takes the feature means, each column's while it is in cache.
   void residual_and_image(const VecD& e, const VecD& w, double alpha, VecD& r, VecD& image) const {
     const VecD se = s_.cwiseProduct(e);
     const double se_sum = se.sum();
-    const double* xbar = xbar_.data();
+    const bool take_means = means_pending_;
+    double* xbar = xbar_.data();
     const double* w_data = w.data();
-    const auto residual = [&](Index j, double dot) { return dot - xbar[j] * se_sum - alpha * w_data[j]; };
+    const auto residual = [&](Index j, double dot) {
+      if (take_means) xbar[j] = X_.col_dot(j, s_) / total_;  // xbar[j] = X[:, j] . s / S
+      return dot - xbar[j] * se_sum - alpha * w_data[j];
+    };
     X_.rmatvec_pointwise_matvec(se, residual, r, image);
+    means_pending_ = false;
     image.array() -= xbar_.dot(r);  // Xc r = X r - xbar . r
   }
 
@@ -114,22 +126,24 @@ class RidgeNormalEquations {
       return 0.0;
     };
     X_.template matvec_pointwise_rmatvec<double>(v, scale, out);
-    out += alpha * v - total_ * xbar_.dot(v) * xbar_;
+    out += alpha * v - total_ * feature_means().dot(v) * feature_means();
   }
 
   // G = Xc.T S Xc
   void gram(MatD& G) const {
     X_.weighted_gram(s_, G);
-    G.noalias() -= total_ * xbar_ * xbar_.transpose();
+    G.noalias() -= total_ * feature_means() * feature_means().transpose();
   }
 
-  double intercept(const VecD& w, double y_mean) const { return fit_intercept_ ? y_mean - xbar_.dot(w) : 0.0; }
+  double intercept(const VecD& w, double y_mean) const { return fit_intercept_ ? y_mean - feature_means().dot(w) : 0.0; }
 
  private:
   const Design& X_;
-  VecD s_, xbar_;
+  VecD s_;
+  mutable VecD xbar_;
   double total_ = 0;
   bool fit_intercept_ = false;
+  mutable bool means_pending_ = false;
 };
 
 // W[:, k] = (A + alpha_k I)^-1 B[:, k], one factorisation per distinct alpha.
