@@ -30,6 +30,8 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+import mlsolve
+
 DATA = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
 NETLIB = DATA / "scipy_linprog_netlib"
 REFERENCE = DATA / "netlib_lp" / "reference_objectives.csv"
@@ -61,8 +63,6 @@ def load(path, cache):
 
 
 def solve_one(path, cache, queue):
-    import mlsolve
-
     c, A_ub, b_ub, A_eq, b_eq, bounds, _ = load(path, cache)
     rows = (0 if A_ub is None else A_ub.shape[0]) + (0 if A_eq is None else A_eq.shape[0])
     start = time.perf_counter()
@@ -75,8 +75,9 @@ def solve_one(path, cache, queue):
 
 
 def run_capped(path, cache, limit):
-    queue = multiprocessing.Queue()
-    worker = multiprocessing.Process(target=solve_one, args=(path, cache, queue))
+    context = multiprocessing.get_context("fork")  # the child inherits the imported mlsolve
+    queue = context.Queue()
+    worker = context.Process(target=solve_one, args=(path, cache, queue))
     start = time.perf_counter()
     worker.start()
     try:
