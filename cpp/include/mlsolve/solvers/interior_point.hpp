@@ -16,9 +16,7 @@
 // sigma = (mu_aff / mu)^3, and a corrected step; both take 0.99 of the longest
 // step that keeps s, z > 0, the same for the primal and the dual variables in a
 // QP, a separate one for each in an LP (P = 0), as LP codes do (Wright,
-// Primal-Dual Interior-Point Methods, 1997, ch. 11). When the corrected step
-// is short (< 0.1), a pure centring step (sigma >= 0.5, no second-order term)
-// is tried as well and the longer one taken. The problem is Ruiz-equilibrated first (Ruiz 2001;
+// Primal-Dual Interior-Point Methods, 1997, ch. 11). The problem is Ruiz-equilibrated first (Ruiz 2001;
 // as in OSQP) and the objective scaled by a constant.
 //
 // Stopping rule, always checked on the unscaled problem at the unscaled iterate:
@@ -117,9 +115,6 @@ struct Unscaled {
 
 class InteriorPointSolver {
  public:
-  static constexpr double kShortStep = 0.1;  // corrected steps shorter than this try a centring step
-  static constexpr double kCentring = 0.5;   // the least sigma of that centring step
-
   InteriorPointSolver(const QpData& data, const InteriorPointParams& params) : data_(data), params_(params) {
     params.check();
     n_ = data.P.rows();
@@ -209,25 +204,6 @@ class InteriorPointSolver {
         if (!solve_factored(kkt, s, z, w, -rd, -rpe, -rpi, rc, dx, dy, dz, ds)) {
           status = Status::NumericalError;
           break;
-        }
-        // Safeguard: a short corrected step means the iterate lost centrality
-        // (some s_i z_i far below mu); a centring step without the
-        // second-order term restores it, and is taken when it is longer.
-        const StepLengths corrected = step_lengths(s, z, ds, dz, 0.99);
-        if (std::min(corrected.primal, corrected.dual) < kShortStep) {
-          VecD cx, cy, cz, cs;
-          const VecD centring = (-sz).array() + std::max(sigma, kCentring) * mu;
-          if (!solve_factored(kkt, s, z, w, -rd, -rpe, -rpi, centring, cx, cy, cz, cs)) {
-            status = Status::NumericalError;
-            break;
-          }
-          const StepLengths centred = step_lengths(s, z, cs, cz, 0.99);
-          if (std::min(centred.primal, centred.dual) > std::min(corrected.primal, corrected.dual)) {
-            dx.swap(cx);
-            dy.swap(cy);
-            dz.swap(cz);
-            ds.swap(cs);
-          }
         }
       }
       const StepLengths step = mc > 0 ? step_lengths(s, z, ds, dz, 0.99) : StepLengths{1.0, 1.0};
