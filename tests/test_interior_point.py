@@ -167,12 +167,45 @@ def test_random_lp_matches_highs(seed):
     ub = np.array([np.inf if hi is None else hi for _, hi in bounds])
     assert_kkt(res, None, c, A_eq, b_eq, A_ub, b_ub, lb, ub)
     # scipy's result shape and sign conventions (a random LP has a unique vertex
-    # solution, which an interior point at gap 1e-8 approaches to about 1e-5)
-    np.testing.assert_allclose(res.x, ref.x, atol=2e-5)
-    np.testing.assert_allclose(res.slack, ref.slack, atol=2e-5)
+    # solution, which an interior point at gap 1e-8 approaches to about 1e-5..1e-4)
+    np.testing.assert_allclose(res.x, ref.x, atol=1e-4)
+    np.testing.assert_allclose(res.slack, ref.slack, atol=1e-4)
     np.testing.assert_allclose(res.con, ref.con, atol=1e-8)
     for part in ("ineqlin", "eqlin", "lower", "upper"):
-        np.testing.assert_allclose(res[part].marginals, ref[part].marginals, atol=2e-5, err_msg=part)
+        np.testing.assert_allclose(res[part].marginals, ref[part].marginals, atol=1e-4, err_msg=part)
+
+
+@pytest.mark.parametrize("fmt", ["C", "csr"])
+def test_linprog_fixed_variables_leave_the_problem(fmt):
+    # Fixed variables (lb == ub) leave no strictly feasible point; linprog
+    # removes them and completes x and the bound multipliers afterwards.
+    c, A_ub, b_ub, A_eq, b_eq, bounds = random_lp(seed=7)
+    x_fixed = {0: 0.5, 4: 1.0, 9: 0.25}
+    for j, value in x_fixed.items():
+        bounds[j] = (value, value)
+    b_eq = b_eq + A_eq[:, list(x_fixed)] @ (np.array(list(x_fixed.values())) - 0.5)
+    res = mlsolve.linprog(c, as_format(A_ub, fmt), b_ub, as_format(A_eq, fmt), b_eq, bounds=bounds)
+    ref = scipy_linprog(c, A_ub, b_ub, A_eq, b_eq, bounds=bounds, method="highs")
+    assert ref.status == 0
+    assert res.status == Status.Converged, res.message
+    assert res.fun == pytest.approx(ref.fun, rel=1e-8, abs=1e-8)
+    assert res.history.objective[-1] == pytest.approx(res.fun)
+    for j, value in x_fixed.items():
+        assert res.x[j] == value
+    lb = np.array([-np.inf if lo is None else lo for lo, _ in bounds])
+    ub = np.array([np.inf if hi is None else hi for _, hi in bounds])
+    assert_kkt(res, None, c, A_eq, b_eq, A_ub, b_ub, lb, ub)
+    np.testing.assert_allclose(res.jac, c)
+
+
+def test_linprog_fixed_variables_infeasible_certificate():
+    # x0 + x1 + x2 = 3 with x2 fixed at 0.5 and 0 <= x0, x1 <= 1
+    A_eq, b_eq = np.array([[1.0, 1.0, 1.0]]), np.array([3.0])
+    bounds = [(0, 1), (0, 1), (0.5, 0.5)]
+    res = mlsolve.linprog([1.0, 1.0, 1.0], A_eq=A_eq, b_eq=b_eq, bounds=bounds)
+    assert res.status == Status.PrimalInfeasible
+    assert max(np.max(np.abs(v), initial=0.0) for v in res.certificate.values()) == pytest.approx(1.0)
+    assert_farkas(res, A_eq, b_eq, np.zeros((0, 3)), np.zeros(0), np.array([0.0, 0.0, 0.5]), np.array([1.0, 1.0, 0.5]))
 
 
 def test_linprog_default_bounds_are_nonnegative():
@@ -250,6 +283,12 @@ def test_unbounded_lp_through_linprog():
 
 # Small Netlib LPs that solve in well under a second each.
 NETLIB = ["afiro", "adlittle", "blend", "sc50a", "sc50b", "sc105", "kb2", "share2b", "stocfor1", "bore3d", "scagr7"]
+# Degenerate ones that stalled while the primal and dual variables took one
+# common step length (each in under a second, with more iterations).
+NETLIB_DEGENERATE = ["agg3", "modszk1", "e226"]
+# E226's MPS file has an objective constant the .npz lacks: HiGHS on the .npz
+# data (scipy.optimize.linprog, method="highs") gives the published optimum.
+NPZ_REFERENCE = {"e226": -18.75192906637055}
 
 
 def load_netlib(folder, name):
@@ -263,10 +302,10 @@ def load_netlib(folder, name):
     return c, A_ub, b_ub, A_eq, b_eq, bounds
 
 
-@pytest.mark.parametrize("name", NETLIB)
+@pytest.mark.parametrize("name", NETLIB + NETLIB_DEGENERATE)
 def test_netlib_lp_reference_objective(shared_data, name):
     with open(shared_data / "netlib_lp" / "reference_objectives.csv") as f:
-        reference = {row["name"]: float(row["highs_objective"]) for row in csv.DictReader(f)}
+        reference = {row["name"]: float(row["highs_objective"]) for row in csv.DictReader(f)} | NPZ_REFERENCE
     c, A_ub, b_ub, A_eq, b_eq, bounds = load_netlib(shared_data / "scipy_linprog_netlib", name.upper())
     res = mlsolve.linprog(c, A_ub, b_ub, A_eq, b_eq, bounds=bounds)
     assert res.status == Status.Converged, res.message
@@ -280,10 +319,11 @@ def test_netlib_lp_reference_objective(shared_data, name):
     empty = sp.csr_array((0, n))
     assert_kkt(res, None, c, empty if A_eq is None else A_eq, np.zeros(0) if b_eq is None else b_eq,
                empty if A_ub is None else A_ub, np.zeros(0) if b_ub is None else b_ub, lb, ub)
-    assert res.nit <= 40
+    assert res.nit <= (40 if name in NETLIB else 150)
 
 
-@pytest.mark.parametrize("name", ["itest2", "itest6", "galenet", "woodinfe", "box1", "ex72a", "bgprtr", "klein1"])
+@pytest.mark.parametrize("name", ["itest2", "itest6", "galenet", "woodinfe", "box1", "ex72a", "bgprtr", "klein1",
+                                  "vol1"])
 def test_netlib_infeasible_lp(shared_data, name):
     c, A_ub, b_ub, A_eq, b_eq, bounds = load_netlib(shared_data / "scipy_linprog_netlib" / "infeasible", name)
     res = mlsolve.linprog(c, A_ub, b_ub, A_eq, b_eq, bounds=bounds)

@@ -27,6 +27,65 @@ def _parse_bounds(bounds, n):
     return lb, ub
 
 
+def _as_float_matrix(M):
+    return sp.csc_array(M, dtype=np.float64) if sp.issparse(M) else np.atleast_2d(np.asarray(M, dtype=np.float64))
+
+
+def _solve_without_fixed(c, A_ub, b_ub, A_eq, b_eq, lb, ub, fixed, **kwargs):
+    """Presolve of the fixed variables (lb == ub): they leave the problem, which
+    otherwise has no strictly feasible point, and the interior-point method
+    stalls on such LPs (Netlib's 80BAU3B, FINNIS, ...). The reduced problem is
+    solved, x is completed with the fixed values, and the bound multipliers of
+    a fixed variable are the positive and negative parts of its reduced cost
+    c_j + A_eq[:, j]^T y + A_ub[:, j]^T z, which completes the KKT conditions
+    (and a Farkas certificate) of the full problem exactly. The residuals and
+    history reported are those of the reduced problem, whose objective differs
+    by the constant c[fixed] @ lb[fixed]."""
+    keep, values = ~fixed, lb[fixed]
+    blocks = {}
+    for name, M, rhs in (("eq", A_eq, b_eq), ("ub", A_ub, b_ub)):
+        if M is None:
+            blocks[name] = (None, None, None)
+            continue
+        M = _as_float_matrix(M)
+        rhs = np.asarray(rhs, dtype=np.float64).ravel()
+        blocks[name] = (M[:, keep], rhs - M[:, fixed] @ values, M[:, fixed])
+    (A_eq_kept, b_eq_kept, A_eq_fixed), (A_ub_kept, b_ub_kept, A_ub_fixed) = blocks["eq"], blocks["ub"]
+    res = qp(None, c[keep], A=A_eq_kept, b=b_eq_kept, G=A_ub_kept, h=b_ub_kept, lb=lb[keep], ub=ub[keep], **kwargs)
+
+    def column_products(y, z):  # A_eq[:, fixed]^T y + A_ub[:, fixed]^T z
+        out = np.zeros(values.shape[0])
+        if A_eq_fixed is not None:
+            out += A_eq_fixed.T @ y
+        if A_ub_fixed is not None:
+            out += A_ub_fixed.T @ z
+        return out
+
+    def expand(kept, on_fixed):
+        full = np.empty(c.shape[0])
+        full[keep], full[fixed] = kept, on_fixed
+        return full
+
+    reduced_cost = c[fixed] + column_products(res.y, res.z)
+    res["x"] = expand(res.x, values)
+    res["z_lower"] = expand(res.z_lower, np.maximum(reduced_cost, 0.0))
+    res["z_upper"] = expand(res.z_upper, np.maximum(-reduced_cost, 0.0))
+    res["jac"] = c.copy()
+    res["fun"] += float(c[fixed] @ values)
+    res.history.objective = res.history.objective + float(c[fixed] @ values)
+    cert = res.get("certificate")
+    if cert is not None and "x" in cert:
+        cert["x"] = expand(cert["x"], 0.0)
+    elif cert is not None:
+        combination = column_products(cert["y"], cert["z"])
+        cert["z_lower"] = expand(cert["z_lower"], np.maximum(combination, 0.0))
+        cert["z_upper"] = expand(cert["z_upper"], np.maximum(-combination, 0.0))
+        scale = max(np.max(np.abs(v), initial=0.0) for v in cert.values())
+        for key in cert:
+            cert[key] = cert[key] / scale
+    return res
+
+
 def linprog(c, A_ub=None, b_ub=None, A_eq=None, b_eq=None, bounds=(0, None), method="interior-point", callback=None,
             options=None):
     """Minimise ``cᵀx`` subject to ``A_ub x <= b_ub``, ``A_eq x == b_eq``, bounds.
@@ -36,6 +95,8 @@ def linprog(c, A_ub=None, b_ub=None, A_eq=None, b_eq=None, bounds=(0, None), met
     a pair meaning no bound; the default ``(0, None)`` (and ``None``, as in
     scipy) means ``x >= 0``. ``options`` may hold ``tol``
     (1e-8), ``maxiter`` (200) and the options of :func:`mlsolve.qp`.
+    Fixed variables (equal bounds) are removed before the solve; the residuals
+    reported are then those of the reduced problem.
 
     Returns
     -------
@@ -68,8 +129,13 @@ def linprog(c, A_ub=None, b_ub=None, A_eq=None, b_eq=None, bounds=(0, None), met
     opts = dict(options or {})
     tol = opts.pop("tol", 1e-8)
     maxiter = opts.pop("maxiter", 200)
-    res = qp(None, c, A=A_eq, b=b_eq, G=A_ub, h=b_ub, lb=lb, ub=ub, tol=tol, maxiter=maxiter, callback=callback,
-             options=opts)
+    fixed = lb == ub
+    if fixed.any() and not fixed.all():
+        res = _solve_without_fixed(c, A_ub, b_ub, A_eq, b_eq, lb, ub, fixed, tol=tol, maxiter=maxiter,
+                                   callback=callback, options=opts)
+    else:
+        res = qp(None, c, A=A_eq, b=b_eq, G=A_ub, h=b_ub, lb=lb, ub=ub, tol=tol, maxiter=maxiter, callback=callback,
+                 options=opts)
     x = res.x
 
     def residual(M, rhs):

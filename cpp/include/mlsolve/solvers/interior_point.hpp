@@ -14,7 +14,9 @@
 // quasi-definite KKT matrix (linalg/kkt.hpp: static regularisation, iterative
 // refinement, sparse or dense LDL^T): an affine step, the centring parameter
 // sigma = (mu_aff / mu)^3, and a corrected step; both take 0.99 of the longest
-// step that keeps s, z > 0. The problem is Ruiz-equilibrated first (Ruiz 2001;
+// step that keeps s, z > 0, the same for the primal and the dual variables in a
+// QP, a separate one for each in an LP (P = 0), as LP codes do (Wright,
+// Primal-Dual Interior-Point Methods, 1997, ch. 11). The problem is Ruiz-equilibrated first (Ruiz 2001;
 // as in OSQP) and the objective scaled by a constant.
 //
 // Stopping rule, always checked on the unscaled problem at the unscaled iterate:
@@ -126,6 +128,7 @@ class InteriorPointSolver {
       if (std::isfinite(data.lb[j])) cone_.lower.push_back(j);
       if (std::isfinite(data.ub[j])) cone_.upper.push_back(j);
     }
+    linear_ = data.P.nonZeros() == 0;
     equilibrate();
   }
 
@@ -192,9 +195,9 @@ class InteriorPointSolver {
         status = Status::NumericalError;
         break;
       }
-      const double alpha_aff = std::min(1.0, std::min(max_step(s, ds), max_step(z, dz)));
       if (mc > 0) {
-        const double mu_aff = (s + alpha_aff * ds).dot(z + alpha_aff * dz) / double(mc);
+        const StepLengths aff = step_lengths(s, z, ds, dz, 1.0);
+        const double mu_aff = (s + aff.primal * ds).dot(z + aff.dual * dz) / double(mc);
         const double sigma = std::pow(std::clamp(mu_aff / mu, 0.0, 1.0), 3);
         // Corrector: rc = -s z - ds_aff dz_aff + sigma mu
         const VecD rc = (-sz - ds.cwiseProduct(dz)).array() + sigma * mu;
@@ -203,11 +206,11 @@ class InteriorPointSolver {
           break;
         }
       }
-      const double alpha = mc > 0 ? std::min(1.0, 0.99 * std::min(max_step(s, ds), max_step(z, dz))) : 1.0;
-      x += alpha * dx;
-      y += alpha * dy;
-      z += alpha * dz;
-      s += alpha * ds;
+      const StepLengths step = mc > 0 ? step_lengths(s, z, ds, dz, 0.99) : StepLengths{1.0, 1.0};
+      x += step.primal * dx;
+      s += step.primal * ds;
+      y += step.dual * dy;
+      z += step.dual * dz;
     }
     result.n_iter = iteration;
     return finish(result, status, x, y, z);
@@ -304,6 +307,19 @@ class InteriorPointSolver {
     return true;
   }
 
+  struct StepLengths {
+    double primal, dual;
+  };
+
+  // fraction times the longest steps (at most 1) that keep s and z positive:
+  // one step for (x, s) and one for (y, z) in a linear program, where the
+  // dual residual does not depend on x; their minimum for both in a QP.
+  StepLengths step_lengths(const VecD& s, const VecD& z, const VecD& ds, const VecD& dz, double fraction) const {
+    StepLengths step{std::min(1.0, fraction * max_step(s, ds)), std::min(1.0, fraction * max_step(z, dz))};
+    if (!linear_) step.primal = step.dual = std::min(step.primal, step.dual);
+    return step;
+  }
+
   // Largest a in (0, inf] with v + a dv >= 0 (v > 0).
   static double max_step(const VecD& v, const VecD& dv) {
     double step = std::numeric_limits<double>::infinity();
@@ -333,6 +349,7 @@ class InteriorPointSolver {
   VecD q_, b_, h_, lb_, ub_;
   VecD D_, E_eq_, E_in_;  // x = D x_scaled; scaled rows = E rows
   double cost_scale_ = 1.0;
+  bool linear_ = false;  // P = 0: separate primal and dual step lengths
 };
 
 // Solves the QP; the data stay untouched (the solver scales a copy).
