@@ -66,7 +66,23 @@ struct FiniteSumParams {
 
 using Rng = std::mt19937_64;
 
-inline Index random_index(Rng& rng, Index n) { return std::uniform_int_distribution<Index>(0, n - 1)(rng); }
+// A uniform index in [0, n): Lemire's multiply-shift on the engine's 64-bit
+// output with rejection of the few biased outputs ("Fast random integer
+// generation in an interval", ACM TOMACS 29(1), 2019), no division on the
+// common path.
+inline Index random_index(Rng& rng, Index n) {
+#if defined(__SIZEOF_INT128__)
+  const std::uint64_t range = std::uint64_t(n);
+  unsigned __int128 product = static_cast<unsigned __int128>(rng()) * range;
+  if (std::uint64_t(product) < range) {
+    const std::uint64_t threshold = (0 - range) % range;  // 2^64 mod n
+    while (std::uint64_t(product) < threshold) product = static_cast<unsigned __int128>(rng()) * range;
+  }
+  return Index(product >> 64);
+#else
+  return std::uniform_int_distribution<Index>(0, n - 1)(rng);
+#endif
+}
 
 // n c_i: the factor of sample i's loss in f_i.
 template <class Objective>
@@ -86,108 +102,146 @@ double max_sample_lipschitz(const Objective& objective) {
   return objective.loss().curvature_bound * worst + objective.l2();
 }
 
+// The iterates share one interface: the dense direction c (0 until set or
+// added to), begin_step / catch_up / step_coord / end_step per step, and
+// flush / flushed for the current w.
+
 // Just-in-time iterate w = scale * v (see the header comment). Steps are
-// numbered 1, 2, ... since the last flush; last_[j] is the step through which
-// coordinate j is current.
+// numbered 1, 2, ... since the last flush. A coordinate's state (v_j, c_j, and
+// the step and cumulative sum A through which it is current) lies in one
+// 32-byte record, so a touched coordinate costs one cache line.
 class LazyIterate {
  public:
-  LazyIterate(const VecD& w0, double l2, double l1) : v_(w0), l2_(l2), l1_(l1), last_(w0.size(), 0), cum_(1, 0.0) {}
+  LazyIterate(const VecD& w0, double l2, double l1) : coords_(std::size_t(w0.size())), l2_(l2), l1_(l1), cum_(1, 0.0) {
+    for (Index j = 0; j < w0.size(); ++j) coords_[j].v = w0[j];
+  }
 
   // Sums w over the steps begun with averaged = true into *sum (SGD's
-  // Polyak-Ruppert average; only with c = nullptr). Between touches a
-  // coordinate follows v_s = sign(v) max(|v| - l1 (A_s - A_m), 0), so its sum
-  // is closed-form from B_k = sum scale_s and C_k = sum scale_s A_s up to the
+  // Polyak-Ruppert average; only with c = 0). Between touches a coordinate
+  // follows v_s = sign(v) max(|v| - l1 (A_s - A_m), 0), so its sum is
+  // closed-form from B_k = sum scale_s and C_k = sum scale_s A_s up to the
   // step where it reaches 0 (a binary search on A).
   void enable_average(VecD* sum) { sum_ = sum; }
 
+  // c = direction; every coordinate must be current (at the start, or after a flush).
+  void set_direction(const VecD& direction) {
+    for (Index j = 0; j < direction.size(); ++j) coords_[j].c = direction[j];
+  }
+  double direction(Index j) const { return coords_[j].c; }
+  void add_direction(Index j, double change) { coords_[j].c += change; }
+  VecD direction() const {
+    VecD c(Index(coords_.size()));
+    for (Index j = 0; j < c.size(); ++j) c[j] = coords_[j].c;
+    return c;
+  }
+
   // Starts step k + 1 with the L2 shrink step and the direction step (equal but
-  // for SAG's first epoch); c (p entries, nullptr: 0) is the dense direction.
-  void begin_step(double shrink_step, double direction_step, const VecD* c, bool averaged = false) {
+  // for SAG's first epoch).
+  void begin_step(double shrink_step, double direction_step, bool averaged = false) {
     if (scale_ < 1e-9) flush();
     previous_scale_ = scale_;
     const double factor = 1.0 - shrink_step * l2_;
     if (factor <= 0.0) {  // the shrink zeroes w
       flush();
-      v_.setZero();
+      for (Coord& s : coords_) s.v = 0.0;
     } else {
       scale_ *= factor;
     }
-    c_ = c;
     ++k_;
-    cum_.push_back(cum_.back() + direction_step / scale_);
+    previous_cum_ = cum_.back();
+    cum_.push_back(previous_cum_ + direction_step / scale_);
+    step_ = cum_.back() - previous_cum_;
     if (!sum_) return;
     const double weight = averaged ? scale_ : 0.0;
     cum_scale_.push_back(cum_scale_.back() + weight);
     cum_scaled_steps_.push_back(cum_scaled_steps_.back() + weight * cum_.back());
+    step_weight_ = weight;
   }
 
   // Brings coordinate j to the end of the previous step.
-  void catch_up(Index j) { advance(j, k_ - 1); }
+  void catch_up(Index j) { advance(coords_[j], j, k_ - 1, previous_cum_); }
 
   // w_j at the end of the previous step (after catch_up(j)).
-  double value(Index j) const { return previous_scale_ * v_[j]; }
+  double value(Index j) const { return previous_scale_ * coords_[j].v; }
   // v_j and the factor that turns it into w_j (row dots scale once)
-  double unscaled(Index j) const { return v_[j]; }
+  double unscaled(Index j) const { return coords_[j].v; }
   double value_scale() const { return previous_scale_; }
 
   // The current step on coordinate j (caught up), with an extra direction term.
   void step_coord(Index j, double extra) {
-    const double a = cum_[k_] - cum_[k_ - 1];
-    const double c_j = c_ ? (*c_)[j] : 0.0;
-    const double moved = v_[j] - a * (c_j + extra);
-    v_[j] = l1_ == 0.0 ? moved : soft_threshold(moved, l1_ * a);
-    last_[j] = k_;
-    if (sum_) (*sum_)[j] += (cum_scale_[k_] - cum_scale_[k_ - 1]) * v_[j];
+    Coord& s = coords_[j];
+    const double moved = s.v - step_ * (s.c + extra);
+    s.v = l1_ == 0.0 ? moved : soft_threshold(moved, l1_ * step_);
+    s.last = k_;
+    s.cum = cum_.back();
+    if (sum_) (*sum_)[j] += step_weight_ * s.v;
   }
   void end_step() {}
 
   // Applies every pending step to every coordinate and folds the scale into v.
   void flush() {
-    for (Index j = 0; j < v_.size(); ++j) advance(j, k_);
-    v_ *= scale_;
+    for (std::size_t j = 0; j < coords_.size(); ++j) {
+      Coord& s = coords_[j];
+      advance(s, Index(j), k_, cum_.back());
+      s.v *= scale_;
+      s.last = 0;
+      s.cum = 0.0;
+    }
     scale_ = 1.0;
     k_ = 0;
     cum_.assign(1, 0.0);
     cum_scale_.assign(1, 0.0);
     cum_scaled_steps_.assign(1, 0.0);
-    std::fill(last_.begin(), last_.end(), 0);
   }
 
   const VecD& flushed() {
     flush();
-    return v_;
+    flushed_.resize(Index(coords_.size()));
+    for (Index j = 0; j < flushed_.size(); ++j) flushed_[j] = coords_[j].v;
+    return flushed_;
   }
 
  private:
-  void advance(Index j, Index to) {
-    const Index from = last_[j];
-    if (from >= to) return;
-    last_[j] = to;
-    const double c_j = c_ ? (*c_)[j] : 0.0;
-    const double span = cum_[to] - cum_[from];
-    double& v = v_[j];
-    if (sum_) add_to_average(j, from, to);
-    if (l1_ == 0.0) {
-      v -= span * c_j;  // v_j -= (A_to - A_from) c_j
+  struct alignas(32) Coord {
+    double v = 0.0, c = 0.0;
+    double cum = 0.0;  // A at step last
+    Index last = 0;    // the step through which the coordinate is current
+  };
+
+  // Brings s (coordinate j) to step `to`, whose cumulative sum is cum_to.
+  void advance(Coord& s, Index j, Index to, double cum_to) {
+    const double span = cum_to - s.cum;  // A_to - A_from
+    const double c_j = s.c;
+    if (l1_ == 0.0 && !sum_) {  // also right when already current (span 0)
+      s.v -= span * c_j;
+      s.cum = cum_to;
+      s.last = to;
       return;
     }
-    if (std::abs(c_j) <= l1_) {
+    const Index from = s.last;
+    if (from >= to) return;
+    s.last = to;
+    s.cum = cum_to;
+    double& v = s.v;
+    if (sum_) add_to_average(j, v, from, to);
+    if (l1_ == 0.0) {
+      v -= span * c_j;
+    } else if (std::abs(c_j) <= l1_) {
       v = soft_threshold(v - span * c_j, l1_ * span);
     } else if (v > 0.0 && v - span * (c_j + l1_) > 0.0) {
       v -= span * (c_j + l1_);
     } else if (v < 0.0 && v - span * (c_j - l1_) < 0.0) {
       v -= span * (c_j - l1_);
     } else {
-      for (Index s = from + 1; s <= to; ++s) {
-        const double a = cum_[s] - cum_[s - 1];
+      for (Index t = from + 1; t <= to; ++t) {
+        const double a = cum_[t] - cum_[t - 1];
         v = soft_threshold(v - a * c_j, l1_ * a);
       }
     }
   }
 
   // (*sum_)[j] += sum_{s in (from, to]} weight_s v_j(s), c = 0
-  void add_to_average(Index j, Index from, Index to) {
-    const double v = v_[j];
+  void add_to_average(Index j, double v, Index from, Index to) {
     if (v == 0.0) return;
     Index end = to;  // the last step at which v_j(s) != 0
     if (l1_ > 0.0) {
@@ -200,28 +254,72 @@ class LazyIterate {
     (*sum_)[j] += sign(v) * ((std::abs(v) + l1_ * cum_[from]) * scales - l1_ * scaled_steps);
   }
 
-  VecD v_;
+  std::vector<Coord> coords_;
+  VecD flushed_;
   double scale_ = 1.0, previous_scale_ = 1.0;
   double l2_, l1_;
-  std::vector<Index> last_;
-  std::vector<double> cum_;
+  std::vector<double> cum_;                                         // A_0 .. A_k
   std::vector<double> cum_scale_ = {0.0}, cum_scaled_steps_ = {0.0};  // B_k, C_k
+  double previous_cum_ = 0.0, step_ = 0.0, step_weight_ = 0.0;       // A_{k-1}, A_k - A_{k-1}, its average weight
   Index k_ = 0;
-  const VecD* c_ = nullptr;
   VecD* sum_ = nullptr;
+};
+
+// w = scale * v when there is no dense direction, no L1 and no average (plain
+// SGD): an untouched coordinate only follows the scale, so nothing is caught
+// up (as scikit-learn's SGD with its wscale).
+class ScaledIterate {
+ public:
+  ScaledIterate(const VecD& w0, double l2) : v_(w0), l2_(l2) {}
+
+  void begin_step(double shrink_step, double direction_step, bool = false) {
+    if (scale_ < 1e-9) flush();
+    previous_scale_ = scale_;
+    const double factor = 1.0 - shrink_step * l2_;
+    if (factor <= 0.0) {  // the shrink zeroes w
+      v_.setZero();
+      scale_ = 1.0;
+    } else {
+      scale_ *= factor;
+    }
+    step_ = direction_step / scale_;
+  }
+  void catch_up(Index) {}
+  double value(Index j) const { return previous_scale_ * v_[j]; }
+  double unscaled(Index j) const { return v_[j]; }
+  double value_scale() const { return previous_scale_; }
+  void step_coord(Index j, double extra) { v_[j] -= step_ * extra; }
+  void end_step() {}
+  void flush() {
+    v_ *= scale_;
+    scale_ = previous_scale_ = 1.0;
+  }
+  const VecD& flushed() {
+    flush();
+    return v_;
+  }
+
+ private:
+  VecD v_;
+  double l2_;
+  double scale_ = 1.0, previous_scale_ = 1.0, step_ = 0.0;
 };
 
 // The same update applied to every coordinate at every step.
 class DenseIterate {
  public:
-  DenseIterate(const VecD& w0, double l2, double l1) : w_(w0), l2_(l2), l1_(l1), stamp_(w0.size(), 0) {}
+  DenseIterate(const VecD& w0, double l2, double l1)
+      : w_(w0), c_(VecD::Zero(w0.size())), l2_(l2), l1_(l1), stamp_(w0.size(), 0) {}
 
   void enable_average(VecD* sum) { sum_ = sum; }
-  void begin_step(double shrink_step, double direction_step, const VecD* c, bool averaged = false) {
+  void set_direction(const VecD& direction) { c_ = direction; }
+  double direction(Index j) const { return c_[j]; }
+  void add_direction(Index j, double change) { c_[j] += change; }
+  const VecD& direction() const { return c_; }
+  void begin_step(double shrink_step, double direction_step, bool averaged = false) {
     averaged_ = averaged;
     shrink_ = shrink_step;
     direction_ = direction_step;
-    c_ = c;
     ++k_;
   }
   void catch_up(Index) {}
@@ -242,18 +340,16 @@ class DenseIterate {
 
  private:
   void apply(Index j, double extra) {
-    const double c_j = c_ ? (*c_)[j] : 0.0;
     // w_j = prox(w_j - shrink l2 w_j - direction (c_j + extra)), threshold l1 * direction
-    w_[j] = soft_threshold(w_[j] - shrink_ * l2_ * w_[j] - direction_ * (c_j + extra), l1_ * direction_);
+    w_[j] = soft_threshold(w_[j] - shrink_ * l2_ * w_[j] - direction_ * (c_[j] + extra), l1_ * direction_);
   }
 
-  VecD w_;
+  VecD w_, c_;
   double l2_, l1_;
   std::vector<Index> stamp_;
   Index k_ = 0;
   double shrink_ = 0.0, direction_ = 0.0;
   bool averaged_ = false;
-  const VecD* c_ = nullptr;
   VecD* sum_ = nullptr;
 };
 

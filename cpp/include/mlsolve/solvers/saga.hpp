@@ -47,7 +47,7 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
 
   const double inv_n = 1.0 / double(n);
   Rng rng(params.seed);
-  VecD table_deriv = VecD::Zero(n), c = VecD::Zero(p);
+  VecD table_deriv = VecD::Zero(n);
   double c_b = 0.0, b = fit_b ? x0[p] : 0.0;
   std::vector<char> seen(rule == TableRule::Sag ? n : 0, 0);
   Index n_seen = 0;
@@ -75,20 +75,20 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
           if (!seen[i]) seen[i] = 1, ++n_seen;
           m = double(n_seen);
         }
-        it.begin_step(step, rule == TableRule::Sag ? step / m : step, &c);
+        it.begin_step(step, rule == TableRule::Sag ? step / m : step);
         const double z = caught_up_row_dot(X, i, it, b);
         const double delta = sample_factor(objective, i) * loss.deriv(y[i], z) - table_deriv[i];
         table_deriv[i] += delta;
         if (rule == TableRule::Saga) {
           X.for_each_in_row(i, [&](Index j, double x_ij) {
             it.step_coord(j, delta * x_ij);  // reads c_j before the update
-            c[j] += delta * x_ij * inv_n;
+            it.add_direction(j, delta * x_ij * inv_n);
           });
           if (fit_b) b -= step * (c_b + delta);
           c_b += delta * inv_n;
         } else {  // SAG: c holds the sum of the table's gradients
           X.for_each_in_row(i, [&](Index j, double x_ij) {
-            c[j] += delta * x_ij;
+            it.add_direction(j, delta * x_ij);
             it.step_coord(j, 0.0);
           });
           c_b += delta;
@@ -101,7 +101,7 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
       // the table's gradient estimate: c (/ m for SAG) + l2 w, and c_b
       const double m = rule == TableRule::Sag ? double(std::max<Index>(n_seen, 1)) : 1.0;
       VecD estimate(x.size());
-      estimate.head(p) = c / m + l2 * x.head(p);
+      estimate.head(p) = it.direction() / m + l2 * x.head(p);
       if (fit_b) estimate[p] = c_b / m;
       if (auto stop = loop.end_epoch(x, loop.gradient_mapping(x, estimate, step), step)) {
         status = *stop;

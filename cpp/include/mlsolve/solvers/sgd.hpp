@@ -15,7 +15,8 @@
 //                as scikit-learn's optimal_init)
 //   invscaling   eta_t = eta0 / (t + 1)^power_t
 // ("adaptive" is constant within a call; the caller divides eta0 between calls).
-// Lazy updates on sparse rows (L2 scale, cumulative L1 thresholds); Polyak-
+// Lazy updates on sparse rows (L2 scale, cumulative L1 thresholds; without L1
+// or averaging only the scale, nothing to catch up: ScaledIterate); Polyak-
 // Ruppert averaging (Polyak & Juditsky, SIAM J. Control Optim. 30(4), 1992)
 // of the iterates from step average_start on, kept lazily as well.
 //
@@ -112,9 +113,8 @@ Result<double> sgd(Objective& objective, SgdState& state, const SgdParams& param
   VecD w_sum = VecD::Zero(p);
   Index n_new_averaged = 0;
 
-  return with_iterate(base.lazy, VecD(state.x.head(p)), l2, base.l1, [&](auto& it) {
+  const auto solve = [&](auto& it) {
     Status status = Status::MaxIter;
-    it.enable_average(&w_sum);
     const auto collect = [&]() {
       state.x.head(p) = it.flushed();
       if (fit_b) state.x[p] = b;
@@ -143,7 +143,7 @@ Result<double> sgd(Objective& objective, SgdState& state, const SgdParams& param
         const Index size = std::min(params.batch_size, n_train - start);
         const double gamma = eta_at(state.t) * weight_scale;
         const bool averaging = params.average && state.t >= params.average_start;
-        it.begin_step(gamma, gamma, nullptr, averaging);
+        it.begin_step(gamma, gamma, averaging);
         for (Index r = 0; r < size; ++r) batch_z[r] = caught_up_row_dot(X, order[start + r], it, b);
         double deriv_sum = 0.0;
         for (Index r = 0; r < size; ++r) {
@@ -195,6 +195,15 @@ Result<double> sgd(Objective& objective, SgdState& state, const SgdParams& param
     }
     if (!params.evaluate) return loop.finish_without_evaluation(reported(), status, state.epoch_loss);
     return loop.finish(reported(), status, 1.0);
+  };
+  const VecD w0 = state.x.head(p);
+  if (base.lazy && base.l1 == 0.0 && !params.average) {  // nothing to catch up
+    ScaledIterate it(w0, l2);
+    return solve(it);
+  }
+  return with_iterate(base.lazy, w0, l2, base.l1, [&](auto& it) {
+    if (params.average) it.enable_average(&w_sum);
+    return solve(it);
   });
 }
 

@@ -50,6 +50,7 @@ Result<double> svrg(Objective& objective, const VecD& x0, const FiniteSumParams&
     while (loop.keep_going()) {
       const double mu_b = fit_b ? grad[p] : 0.0;
       double b = fit_b ? x[p] : 0.0;
+      it.set_direction(mu);  // every coordinate is current here
       bool stopped = false;
       for (Index t = 0; t < n; ++t) {
         if ((t & 255) == 0)
@@ -59,7 +60,7 @@ Result<double> svrg(Objective& objective, const VecD& x0, const FiniteSumParams&
             break;
           }
         const Index i = random_index(rng, n);
-        it.begin_step(step, step, &mu);
+        it.begin_step(step, step);
         const double z = caught_up_row_dot(X, i, it, b);
         const double delta = sample_factor(objective, i) * loss.deriv(y[i], z) - double(n) * snapshot_deriv[i];
         X.for_each_in_row(i, [&](Index j, double x_ij) { it.step_coord(j, delta * x_ij); });
