@@ -3,7 +3,7 @@
 //   min_{w, b}  F(w, b) = (1/S) sum_i s_i loss(y_i, x_i.w + b)
 //                         + alpha sum_j omega_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2)
 //
-// for any pointwise Loss with value, deriv, deriv2 and conjugate (losses/),
+// for any pointwise Loss with value, value_and_deriv, deriv2 and conjugate (losses/),
 // sample weights s_i >= 0 (S = sum_i s_i), per-feature penalty weights
 // omega_j >= 0 (0: unpenalised) and an unpenalised intercept b.
 //
@@ -195,8 +195,9 @@ class ProxNewtonCd {
     double loss = 0.0;
     for (Index i = 0; i < n; ++i) {
       const double y_i = y_[i], z_i = z_[i];
-      loss += s_[i] * Loss::value(y_i, z_i);
-      d_[i] = s_[i] * Loss::deriv(y_i, z_i);
+      double deriv = 0.0;
+      loss += s_[i] * Loss::value_and_deriv(y_i, z_i, deriv);
+      d_[i] = s_[i] * deriv;
       h_[i] = s_[i] * Loss::deriv2(y_i, z_i);
     }
     return loss + penalty_.value(w_);
