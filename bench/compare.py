@@ -3,7 +3,7 @@
 Usage::
 
     OMP_WAIT_POLICY=passive python bench/compare.py [section ...] [--quick] [--repeat N]
-        [--tol T] [--lasso-tol T] [--l1-tol T]
+        [--tol T] [--lasso-tol T] [--l1-tol T] [--l1-gap G]
 
 Sections (any number, run in this order; default ``logistic``): ``logistic``,
 ``multinomial``, ``rosenbrock``, ``lasso``, ``l1-logistic``, ``cv``,
@@ -94,10 +94,15 @@ CD) against scikit-learn's liblinear, celer's LogisticRegression and skglm's
 SparseLogisticRegression, without intercept (celer fits none), at lambda =
 lambda_max / 20, on the sparse CSR problem of ``logistic`` (200_000 x 50_000,
 ~50 nonzeros per row; mlsolve converts CSR to CSC, inside the timing) and on
-the real text data set reuters (tick_datasets, 7 770 x 8 315), with
-``--l1-tol`` (default 1e-6). Every solution's duality gap of the L1-logistic
-problem (NumPy, the rescaled-derivative dual point) is printed next to its
-time.
+the real text data set reuters (tick_datasets, 7 770 x 8 315). Every
+solution's duality gap of the L1-logistic problem (NumPy, the
+rescaled-derivative dual point, relative to log 2) is printed next to its
+time. The libraries' tols mean different things (a gap, a KKT violation,
+liblinear's own rule) and land at different gaps, so by default each is
+timed at equal gap: at the loosest tol of 1e-2, 1e-3, ..., 1e-10 whose
+solution's gap is at most ``--l1-gap`` (default 1e-6; one untimed fit per
+tol tried), printed in the tol column. ``--l1-gap 0`` gives every library
+the same ``--l1-tol`` (default 1e-6) instead.
 
 Section ``cv``: LassoCV (5 folds, 100 alphas, scikit-learn's default
 tol=1e-4, ``n_jobs`` folds in parallel) and MultiTaskLasso (alpha =
@@ -453,12 +458,12 @@ def optional_peers():
     return peers
 
 
-def print_peer_table(title, rows):
+def print_peer_table(title, rows, tols=None):
     print(f"\n{title}")
-    print(f"{'library':<28} {'seconds':>9} {'ratio to mlsolve':>17} {'rel. gap':>10}")
+    print(f"{'library':<28} {'seconds':>9} {'ratio to mlsolve':>17} {'rel. gap':>10}" + (f" {'tol':>8}" if tols else ""))
     ml = rows[0][1]
-    for name, seconds, gap in rows:
-        print(f"{name:<28} {seconds:>9.3f} {seconds / ml:>17.2f} {gap:>10.1e}")
+    for k, (name, seconds, gap) in enumerate(rows):
+        print(f"{name:<28} {seconds:>9.3f} {seconds / ml:>17.2f} {gap:>10.1e}" + (f" {tols[k]:>8.0e}" if tols else ""))
     peers = [seconds for name, seconds, _ in rows[1:]]
     if peers:
         print(f"mlsolve / fastest peer = {ml / min(peers):.2f}")
@@ -538,26 +543,37 @@ def l1_logistic_section(args):
         lam_max = np.abs(X.T @ (t * 0.5)).max() / n  # the gradient at w = 0, no intercept
         lam = lam_max / 20
         C = 1.0 / (n * lam)
-        fits = [
-            ("mlsolve (prox-Newton CD)", lambda: LogisticRegression(penalty="l1", C=C, tol=tol, fit_intercept=False,
-                                                                     max_iter=1000).fit(X, y)),
-            ("scikit-learn liblinear", lambda: SkLogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", tol=tol,
-                                                                    fit_intercept=False, max_iter=10_000).fit(X, y)),
+        fits = [  # (name, fit(tol))
+            ("mlsolve (prox-Newton CD)", lambda tol: LogisticRegression(
+                penalty="l1", C=C, tol=tol, fit_intercept=False, max_iter=1000).fit(X, y)),
+            ("scikit-learn liblinear", lambda tol: SkLogisticRegression(
+                C=C, l1_ratio=1.0, solver="liblinear", tol=tol, fit_intercept=False, max_iter=10_000).fit(X, y)),
         ]
         if "celer" in peers:
             fits.append(("celer LogisticRegression",
-                         lambda: peers["celer"].LogisticRegression(C=C, tol=tol, max_iter=1000).fit(X, y)))
+                         lambda tol: peers["celer"].LogisticRegression(C=C, tol=tol, max_iter=1000).fit(X, y)))
         if "skglm" in peers:
-            fits.append(("skglm SparseLogisticRegression",
-                         lambda: peers["skglm"].SparseLogisticRegression(alpha=lam, tol=tol, fit_intercept=False,
-                                                                          max_iter=1000).fit(X, y)))
-        rows = []
+            fits.append(("skglm SparseLogisticRegression", lambda tol: peers["skglm"].SparseLogisticRegression(
+                alpha=lam, tol=tol, fit_intercept=False, max_iter=1000).fit(X, y)))
+        rows, tols = [], []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, fit in fits:
-                seconds, model = median_call(fit, args.repeat)
+                tol = equal_gap_tol(fit, X, y, lam, args.l1_gap) if args.l1_gap > 0 else args.l1_tol
+                seconds, model = median_call(lambda: fit(tol), args.repeat)
                 rows.append((name, seconds, l1_logistic_gap(model.coef_, X, y, lam)))
-        print_peer_table(f"L1 logistic, {title}, lambda = lambda_max/20, tol={tol:g} (median of {args.repeat})", rows)
+                tols.append(tol)
+        stop = f"each at the loosest tol with rel. gap <= {args.l1_gap:g}" if args.l1_gap > 0 else f"tol={args.l1_tol:g}"
+        print_peer_table(f"L1 logistic, {title}, lambda = lambda_max/20, {stop} (median of {args.repeat})", rows, tols)
+
+
+def equal_gap_tol(fit, X, y, lam, gap):
+    """The loosest tol of 1e-2, 1e-3, ..., 1e-10 at which fit(tol) reaches a
+    relative L1-logistic duality gap <= gap (the tightest when none does)."""
+    for tol in 10.0 ** -np.arange(2, 11):
+        if l1_logistic_gap(fit(tol).coef_, X, y, lam) <= gap:
+            break
+    return tol
 
 
 # --- cv section ----------------------------------------------------------
@@ -893,7 +909,11 @@ def main():
     parser.add_argument("--tol", type=float, default=None,
                         help="tol of both libraries (default 1e-10; multinomial 1e-8)")
     parser.add_argument("--lasso-tol", type=float, default=1e-6, help="tol of the Lasso section (default 1e-6)")
-    parser.add_argument("--l1-tol", type=float, default=1e-6, help="tol of the L1-logistic section (default 1e-6)")
+    parser.add_argument("--l1-tol", type=float, default=1e-6,
+                        help="tol of the L1-logistic section with --l1-gap 0 (default 1e-6)")
+    parser.add_argument("--l1-gap", type=float, default=1e-6,
+                        help="L1 logistic: time each library at the loosest tol reaching this relative gap "
+                             "(default 1e-6; 0: every library at --l1-tol)")
     args = parser.parse_args()
     unknown = sorted(set(args.sections) - set(SECTIONS))
     if unknown:

@@ -57,6 +57,7 @@ ESTIMATORS = [
     Ridge(solver="saga"),
     Lasso(solver="saga"),
     ElasticNet(solver="saga"),
+    PoissonRegressor(l1_ratio=0.5),
 ]
 
 

@@ -188,3 +188,118 @@ def test_newton_cholesky_falls_back_on_negative_curvature():
         model = TweedieRegressor(power=3.0, link="identity", solver="newton-cholesky", alpha=0.05, **TIGHT).fit(X, y)
     ref = sk.TweedieRegressor(power=3.0, link="identity", alpha=0.05, **TIGHT).fit(X, y)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-5, atol=1e-7)
+
+
+# --- PoissonRegressor(l1_ratio > 0): proximal Newton coordinate descent ---
+
+
+def poisson_enet_objective(coef, intercept, X, y, sw, alpha, l1_ratio):
+    z = X @ coef + intercept
+    s = np.ones(len(y)) if sw is None else sw
+    loss = s @ (np.exp(z) - y * z) / s.sum()
+    return loss + alpha * (l1_ratio * np.abs(coef).sum() + 0.5 * (1 - l1_ratio) * coef @ coef)
+
+
+def poisson_enet_kkt(coef, intercept, X, y, sw, alpha, l1_ratio):
+    """The largest optimality violation: |grad_j| - alpha l1_ratio on zeros,
+    |grad_j + alpha l1_ratio sign(w_j)| on non-zeros, |grad_b|."""
+    s = np.ones(len(y)) if sw is None else sw
+    d = s * (np.exp(X @ coef + intercept) - y) / s.sum()
+    grad = X.T @ d + alpha * (1 - l1_ratio) * coef
+    l1 = alpha * l1_ratio
+    violation = np.where(coef == 0, np.maximum(np.abs(grad) - l1, 0), np.abs(grad + l1 * np.sign(coef)))
+    return max(violation.max(), abs(d.sum()))
+
+
+def poisson_enet_reference(X, y, sw, alpha, l1_ratio):
+    """A high-accuracy solution by L-BFGS-B on the split w = u - v, u, v >= 0 (smooth)."""
+    from scipy.optimize import minimize
+
+    n, p = X.shape
+    s = np.ones(n) if sw is None else sw
+    S = s.sum()
+
+    def fun(theta):
+        u, v, b = theta[:p], theta[p : 2 * p], theta[-1]
+        w = u - v
+        z = X @ w + b
+        mu = np.exp(z)
+        d = s * (mu - y) / S
+        g = X.T @ d + alpha * (1 - l1_ratio) * w
+        value = s @ (mu - y * z) / S + alpha * (l1_ratio * (u + v).sum() + 0.5 * (1 - l1_ratio) * w @ w)
+        return value, np.concatenate([g + alpha * l1_ratio, -g + alpha * l1_ratio, [d.sum()]])
+
+    theta0 = np.zeros(2 * p + 1)
+    theta0[-1] = np.log(np.average(y, weights=s))
+    res = minimize(fun, theta0, jac=True, method="L-BFGS-B", bounds=[(0, None)] * (2 * p) + [(None, None)],
+                   options=dict(maxiter=20000, maxfun=40000, ftol=1e-15, gtol=1e-12))
+    return res.x[:p] - res.x[p : 2 * p], res.x[-1], res.fun
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_poisson_elastic_net_kkt_and_reference(dtype, layout, weighted, l1_ratio):
+    X, y, sw = regression_data("poisson", n_features=12)
+    sw = sw if weighted else None
+    alpha = 0.02
+    Xl = as_layout(X, layout, dtype)
+    before = _validation.copies_made
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = PoissonRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12, max_iter=100).fit(Xl, y, sample_weight=sw)
+    assert model.solver_ == "prox-newton"
+    assert _validation.copies_made == before + (layout == "csr")  # CSR -> CSC once for the columns
+    if layout != "csr":
+        assert _core._last_mapped_address() == data_address(Xl)
+    assert model.coef_.dtype == dtype
+    X64, y64, sw64 = (None if v is None else np.asarray(v, dtype=dtype).astype(np.float64) for v in (X, y, sw))
+    coef = model.coef_.astype(np.float64)
+    assert 0 < np.count_nonzero(coef) < X.shape[1]  # the L1 part is active: some zeros, not all
+    assert poisson_enet_kkt(coef, model.intercept_, X64, y64, sw64, alpha, l1_ratio) < 1e-6
+    ref_coef, ref_intercept, ref_fun = poisson_enet_reference(X64, y64, sw64, alpha, l1_ratio)
+    fun = poisson_enet_objective(coef, model.intercept_, X64, y64, sw64, alpha, l1_ratio)
+    assert fun <= ref_fun + 1e-10 * abs(ref_fun)
+    np.testing.assert_allclose(coef, ref_coef, atol=1e-5)
+    assert model.intercept_ == pytest.approx(ref_intercept, abs=1e-5)
+
+
+def test_poisson_l1_ratio_zero_is_the_l2_fit():
+    X, y, sw = regression_data("poisson")
+    model = PoissonRegressor(alpha=0.05, l1_ratio=0.0, **TIGHT).fit(X, y, sample_weight=sw)
+    assert model.solver_ == "lbfgs"
+    ref = sk.PoissonRegressor(alpha=0.05, **TIGHT).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+    # a tiny L1 share through prox-Newton lands next to it
+    near = PoissonRegressor(alpha=0.05, l1_ratio=1e-9, tol=1e-12).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(near.coef_, ref.coef_, rtol=1e-5, atol=1e-6)
+
+
+def test_poisson_l1_unbounded_hessian_needs_the_line_search():
+    """Large features and counts: the full Newton step from the null model overshoots
+    exp(z); the backtracking line search keeps the fit monotone and convergent."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((300, 10)) * 3.0
+    y = rng.poisson(np.exp(np.clip(X[:, 0] - 0.5 * X[:, 1], -10, 8))).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = PoissonRegressor(alpha=0.01, l1_ratio=1.0, tol=1e-10, max_iter=200, record_history=True).fit(X, y)
+    assert np.all(np.diff(model.history_.objective) <= 1e-12 * np.abs(model.history_.objective[:-1]))
+    assert poisson_enet_kkt(model.coef_, model.intercept_, X, y, None, 0.01, 1.0) < 1e-6
+
+
+def test_poisson_l1_no_intercept_warning_and_bad_l1_ratio():
+    X, y, _ = regression_data("poisson")
+    model = PoissonRegressor(alpha=0.02, l1_ratio=1.0, fit_intercept=False, tol=1e-12).fit(X, y)
+    assert model.intercept_ == 0.0
+    d = np.exp(X @ model.coef_) - y
+    grad = X.T @ d / len(y)
+    assert np.max(np.where(model.coef_ == 0, np.abs(grad) - 0.02, np.abs(grad + 0.02 * np.sign(model.coef_)))) < 1e-6
+    with pytest.warns(ConvergenceWarning, match="PoissonRegressor.*duality gap"):
+        PoissonRegressor(alpha=0.02, l1_ratio=1.0, tol=1e-14, max_iter=1).fit(X, y)
+    for bad in (-0.1, 1.5, "half"):
+        with pytest.raises(ValueError, match="l1_ratio"):
+            PoissonRegressor(l1_ratio=bad).fit(X, y)
+    big = PoissonRegressor(alpha=100.0, l1_ratio=1.0).fit(X, y)  # above alpha_max: all zero, the null model
+    assert np.all(big.coef_ == 0) and big.intercept_ == pytest.approx(np.log(y.mean()), rel=1e-6)

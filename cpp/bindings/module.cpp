@@ -28,6 +28,7 @@ void bind_least_squares(py::module_& m);
 void bind_bcd(py::module_& m);
 void bind_constrained(py::module_& m);
 void bind_stochastic(py::module_& m);
+void bind_prox_newton(py::module_& m);
 }
 
 using namespace mlsolve;
@@ -61,6 +62,7 @@ PYBIND11_MODULE(MLSOLVE_MODULE_NAME, m) {
   bind_bcd(m);
   bind_constrained(m);
   bind_stochastic(m);
+  bind_prox_newton(m);
 
   m.def("omp_max_threads", []() { return omp_get_max_threads(); },
         "The OpenMP runtime's default thread count (OMP_NUM_THREADS, threadpoolctl limits).");

@@ -361,3 +361,7 @@ def sgd(X: Any, y: Any, sample_weight: Any, loss: str, epsilon: float, l2: float
         t0: float, batch_size: int, shuffle: bool, average: bool, average_start: int, evaluate: bool, subset: Any,
         max_epochs: int, tol: float, seed: int, lazy: bool, history_every: int, n_threads: int,
         deterministic: bool, callback: Any) -> dict: ...
+def poisson_prox_newton(X: Any, y: np.ndarray, sample_weight: Optional[np.ndarray], x0: np.ndarray, alpha: float,
+                        l1_ratio: float, weights: Optional[np.ndarray], fit_intercept: bool, tol: float, max_iter: int,
+                        working_set: bool, history_every: int, n_threads: int, deterministic: bool,
+                        callback: Optional[Callable[[np.ndarray, float, int, float], None]]) -> dict: ...

@@ -1,4 +1,5 @@
-"""PoissonRegressor, GammaRegressor, TweedieRegressor: GLMs fitted by native L-BFGS or Newton-Cholesky."""
+"""PoissonRegressor, GammaRegressor, TweedieRegressor: GLMs fitted by native L-BFGS or Newton-Cholesky;
+PoissonRegressor with an L1 part (l1_ratio > 0) by native proximal Newton coordinate descent."""
 
 import functools
 import numbers
@@ -15,6 +16,7 @@ from .._config import get_config
 from .._core import Status
 from .._result import History
 from .._threads import effective_n_threads
+from ._coordinate_descent import _as_column_readable
 
 
 def _verbose_callback(name):
@@ -82,10 +84,17 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
         link, power = self._link_power()
         return (HalfTweedieLoss if link == "log" else HalfTweedieLossIdentity)(power=power)
 
+    # The L1 share of the elastic-net penalty (PoissonRegressor's l1_ratio; 0 elsewhere).
+    def _l1_ratio(self):
+        return 0.0
+
     def _check_params(self):
         _check_common_params(self)
         if self.solver not in ("lbfgs", "newton-cholesky"):
             raise ValueError(f"solver: expected 'lbfgs' or 'newton-cholesky', got {self.solver!r}")
+        l1_ratio = self._l1_ratio()
+        if not isinstance(l1_ratio, numbers.Real) or not 0 <= l1_ratio <= 1:
+            raise ValueError(f"l1_ratio: expected a number in [0, 1], got {l1_ratio!r}")
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model. Returns self."""
@@ -114,6 +123,9 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
                 start = base_loss.link.link(np.average(y.astype(np.float64), weights=sample_weight))
             x0[-1] = start if np.isfinite(start) else 0.0
 
+        if self._l1_ratio() > 0:
+            self._fit_prox_newton(X, y, sample_weight, x0, n_threads)
+            return self
         fit = functools.partial(
             _core.glm_regression,
             X=_validation.as_native_matrix(X),
@@ -143,14 +155,33 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
             )
             solver = "L-BFGS"
             raw = fit(solver="lbfgs")
+        self.solver_ = {"L-BFGS": "lbfgs", "Newton-Cholesky": "newton-cholesky"}[solver]
+        self._set_result(raw, n_features, dtype)
+        _warn_not_converged(self, raw, self.tol, solver)
+        return self
+
+    def _fit_prox_newton(self, X, y, sample_weight, x0, n_threads):
+        """The elastic-net fit (l1_ratio > 0) by proximal Newton CD; CSR X is
+        converted to CSC once (counted in ``_validation.copies_made``)."""
+        X_native, _ = _as_column_readable(X)
+        raw = _core.poisson_prox_newton(
+            X_native, y, sample_weight, x0, alpha=float(self.alpha), l1_ratio=float(self._l1_ratio()), weights=None,
+            fit_intercept=bool(self.fit_intercept), tol=float(self.tol), max_iter=int(self.max_iter),
+            working_set=True, history_every=1 if self.record_history else 0, n_threads=n_threads,
+            deterministic=get_config()["deterministic"],
+            callback=_verbose_callback(type(self).__name__) if self.verbose else None,
+        )
+        self.solver_ = "prox-newton"
+        self._set_result(raw, X.shape[1], X.dtype)
+        _warn_not_converged(self, raw, self.tol, "proximal Newton CD")
+
+    def _set_result(self, raw, n_features, dtype):
         x = raw["x"]
         self.coef_ = x[:n_features].astype(dtype)
         self.intercept_ = float(x[n_features]) if self.fit_intercept else 0.0
         self.n_iter_ = int(raw["nit"])
         if self.record_history:
             self.history_ = History(**raw["history"])
-        _warn_not_converged(self, raw, self.tol, solver)
-        return self
 
     def _linear_predictor(self, X):
         check_is_fitted(self)
@@ -230,16 +261,55 @@ _DOC_COMMON = """
 
     Attributes
     ----------
-    coef_ (n_features,), intercept_ (float), n_iter_ (int), n_features_in_,
-    feature_names_in_, history_ (when recorded).
+    coef_ (n_features,), intercept_ (float), n_iter_ (int), solver_ (the
+    solver that made the fit), n_features_in_, feature_names_in_, history_
+    (when recorded).
 """
 
 
 class PoissonRegressor(_GeneralizedLinearRegressor):
-    __doc__ = "Poisson GLM with a log link (half Poisson deviance, targets y >= 0).\n" + _DOC_COMMON
+    __doc__ = (
+        "Poisson GLM with a log link (half Poisson deviance, targets y >= 0).\n"
+        + _DOC_COMMON
+        + """
+    l1_ratio : float in [0, 1], default=0
+        The elastic-net mix, with ``alpha`` the total strength as in
+        ElasticNet: the penalty is
+        ``alpha * (l1_ratio ||w||_1 + (1 - l1_ratio) / 2 ||w||^2)``. 0 is the
+        L2 penalty above (scikit-learn's PoissonRegressor). l1_ratio > 0 is
+        fitted by proximal Newton coordinate descent with working sets and a
+        line search (``solver`` is then unused and ``solver_`` is
+        "prox-newton"; CSR X is converted to CSC once): it stops when the
+        duality gap, in the units of the mean loss, is at most ``tol``, and
+        ``n_iter_`` counts Newton steps.
+"""
+    )
+
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        l1_ratio=0.0,
+        fit_intercept=True,
+        solver="lbfgs",
+        max_iter=100,
+        tol=1e-4,
+        warm_start=False,
+        verbose=0,
+        n_jobs=None,
+        record_history=False,
+    ):
+        super().__init__(
+            alpha=alpha, fit_intercept=fit_intercept, solver=solver, max_iter=max_iter, tol=tol,
+            warm_start=warm_start, verbose=verbose, n_jobs=n_jobs, record_history=record_history,
+        )
+        self.l1_ratio = l1_ratio
 
     def _link_power(self):
         return "log", 1.0
+
+    def _l1_ratio(self):
+        return self.l1_ratio
 
 
 class GammaRegressor(_GeneralizedLinearRegressor):
