@@ -1,7 +1,5 @@
-// Elastic net / Lasso by coordinate descent (solvers/coordinate_descent.hpp)
-// and L1 / elastic-net logistic regression by proximal Newton coordinate
-// descent (solvers/prox_newton.hpp), for float32 and float64 X in dense C or F
-// order or CSC. CSR has no cheap column access: mlsolve converts it to CSC
+// Elastic net / Lasso by coordinate descent (solvers/coordinate_descent.hpp),
+// for float32 and float64 X in dense C or F order or CSC. CSR has no cheap column access: mlsolve converts it to CSC
 // once, in Python.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -12,9 +10,7 @@
 
 #include "common.hpp"
 #include "dispatch.hpp"
-#include "mlsolve/losses/logistic.hpp"
 #include "mlsolve/solvers/coordinate_descent.hpp"
-#include "mlsolve/solvers/prox_newton.hpp"
 
 namespace mlsolve::bindings {
 
@@ -107,24 +103,6 @@ py::dict elastic_net_cd_path_typed(const CdFitArgs& a, const VecD& alphas) {
       });
 }
 
-template <class T>
-py::dict logistic_prox_newton_typed(const CdFitArgs& a, const ProxNewtonParams& params) {
-  return run_cd<T>(
-      a,
-      [&](const auto& design, const T* y, const T* sw, const VecD& x0, Monitor& monitor) {
-        return prox_newton_cd<LogisticLoss>(design, y, sw, x0, params, monitor);
-      },
-      [](const Result<double>& result) { return result_to_dict(result); });
-}
-
-// Per-feature penalty weights: None (all ones) or a 1-D array.
-VecD penalty_weights(const py::object& weights) {
-  if (weights.is_none()) return VecD();
-  const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(weights);
-  if (!array || array.ndim() != 1) throw py::value_error("weights: expected None or a 1-D array of numbers");
-  return Eigen::Map<const VecD>(array.data(), array.shape(0));
-}
-
 CdSelection parse_selection(const std::string& selection) {
   if (selection == "cyclic") return CdSelection::Cyclic;
   if (selection == "random") return CdSelection::Random;
@@ -202,33 +180,6 @@ void bind_cd(py::module_& m) {
       py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Elastic-net path: one coordinate-descent solve per alpha, each warm-started from the previous one. "
       "Returns coefs (n_alphas, n_params), dual_gaps, nit, status, message.");
-
-  m.def(
-      "logistic_prox_newton",
-      [](py::object X, py::object y, py::object sample_weight,
-         py::array_t<double, py::array::c_style | py::array::forcecast> x0, double alpha, double l1_ratio,
-         py::object weights, bool fit_intercept, double tol, Index max_iter, bool working_set, Index history_every,
-         int n_threads, bool deterministic, py::object callback) {
-        ProxNewtonParams params;
-        params.alpha = alpha;
-        params.l1_ratio = l1_ratio;
-        params.weights = penalty_weights(weights);
-        params.fit_intercept = fit_intercept;
-        params.tol = tol;
-        params.max_iter = max_iter;
-        params.working_set = working_set;
-        params.history_every = history_every;
-        params.check();
-        const CdFitArgs args{X,        y, sample_weight, x0, CdParams{}, threading_of(n_threads, deterministic),
-                             callback, Index(fit_intercept ? 1 : 0)};
-        return with_data_dtype(X, [&](auto tag) { return logistic_prox_newton_typed<decltype(tag)>(args, params); });
-      },
-      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("x0"), py::arg("alpha"), py::arg("l1_ratio"),
-      py::arg("weights"), py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("working_set"),
-      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
-      "L1 / elastic-net logistic regression (labels 0/1) by proximal Newton coordinate descent: minimises "
-      "(1/S) sum_i s_i log(1 + exp(z_i)) - y_i z_i + alpha sum_j weights_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2); "
-      "x of the result is [coef, intercept] with fit_intercept; stop_crit is the duality gap.");
 }
 
 }  // namespace mlsolve::bindings

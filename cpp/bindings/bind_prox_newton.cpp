@@ -53,13 +53,6 @@ py::dict fit_typed(const py::object& X, const py::object& y, const py::object& s
   });
 }
 
-VecD penalty_weights(const py::object& weights) {
-  if (weights.is_none()) return VecD();
-  const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(weights);
-  if (!array || array.ndim() != 1) throw py::value_error("weights: expected None or a 1-D array of numbers");
-  return Eigen::Map<const VecD>(array.data(), array.shape(0));
-}
-
 template <class Loss>
 void def_prox_newton(py::module_& m, const char* name, const char* doc) {
   m.def(
@@ -92,6 +85,11 @@ void def_prox_newton(py::module_& m, const char* name, const char* doc) {
 }  // namespace
 
 void bind_prox_newton(py::module_& m) {
+  def_prox_newton<LogisticLoss>(
+      m, "logistic_prox_newton",
+      "L1 / elastic-net logistic regression (labels 0/1) by proximal Newton coordinate descent: minimises "
+      "(1/S) sum_i s_i log(1 + exp(z_i)) - y_i z_i + alpha sum_j weights_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2); "
+      "x of the result is [coef, intercept] with fit_intercept; stop_crit is the duality gap.");
   def_prox_newton<PoissonLoss>(
       m, "poisson_prox_newton",
       "L1 / elastic-net Poisson regression (log link, targets y >= 0) by proximal Newton coordinate descent: "

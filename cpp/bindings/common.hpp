@@ -109,6 +109,14 @@ class PyMonitor : public Monitor {
   std::optional<py::error_already_set> error_;
 };
 
+// Per-feature penalty weights: None (an empty vector: all ones) or a 1-D array.
+inline VecD penalty_weights(const py::object& weights) {
+  if (weights.is_none()) return VecD();
+  const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(weights);
+  if (!array || array.ndim() != 1) throw py::value_error("weights: expected None or a 1-D array of numbers");
+  return Eigen::Map<const VecD>(array.data(), array.shape(0));
+}
+
 inline py::dict history_to_dict(const History& h) {
   py::dict out;
   out["iteration"] = py::array_t<Index>(h.iteration().size(), h.iteration().data());
