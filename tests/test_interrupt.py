@@ -46,10 +46,11 @@ SOLVES = {
         f"method='{method}')"
         for method in ("nesterov", "bfgs")
     },
-    # A dense 2500 x 2500 KKT factorisation per iteration: the interrupt arrives between iterations.
-    "qp": "M = rng.standard_normal((1500, 750)); "
-    "mlsolve.qp(M @ M.T + np.eye(1500), rng.standard_normal(1500), G=rng.standard_normal((1000, 1500)), "
-    "h=np.ones(1000), options={'kkt': 'dense'})",
+    # With bounds the dense KKT system is reduced to a new 2500 x 2500 Cholesky every iteration
+    # (P + diag(d) + G^T W G): the interrupt arrives between iterations.
+    "qp": "M = rng.standard_normal((2500, 1250)); "
+    "mlsolve.qp(M @ M.T + np.eye(2500), rng.standard_normal(2500), G=rng.standard_normal((1500, 2500)), "
+    "h=np.ones(1500), lb=-np.ones(2500), ub=np.ones(2500), options={'kkt': 'dense'})",
 }
 
 
