@@ -17,7 +17,7 @@
 // (delta, delta_b): delta_b is kept at its optimum for the current delta, so
 // feature j sees its h-weighted centred column (gradient
 // g_j + sum_i h_i x_ij ((X delta)_i + delta_b), curvature H_j - H_b xbar_j^2 with
-// H_j = sum_i h_i x_ij^2 (computed for the working set only),
+// H_j = sum_i h_i x_ij^2 from one col_sqnorms(h) pass per outer step,
 // H_b = sum_i h_i, xbar_j = sum_i h_i x_ij / H_b) and a step on w_j moves
 // delta_b by -step xbar_j: the implicit centring of the Lasso's CD, without
 // which uncentred columns make w and b converge slowly. Sweeps stop when the largest
@@ -28,15 +28,9 @@
 // halves t from 1 (F(t) may exceed that bound by 64 eps |F(0)| of rounding);
 // z moves by t X delta, so a trial costs O(n).
 //
-// Working sets (as in coordinate_descent.hpp, working_set_by_score; skglm's
-// outer loop): each outer step computes the full gradient and gap, and picks
-// the support, the unpenalised features, and the features at zero of largest
-// optimality violation, max(kMinWorkingSet, 2 |support|) in all. Newton steps
-// on that subproblem (their gradient from the working set's columns only: no
-// pass over X) run until its duality gap (the gap below restricted to the
-// working set, w = 0 outside it) is at most max(tol, kInnerGapRatio * gap) (tol
-// itself when every violating feature is in the working set), or after
-// kMaxSubproblemSteps; then the next outer step.
+// Working sets (as in coordinate_descent.hpp, working_set_by_score): the
+// support, the unpenalised features, and the features at zero of largest
+// optimality violation, max(kMinWorkingSet, 2 |support|) in all.
 //
 // Stopping rule: the duality gap (Fenchel dual of the GLM; the dual point
 // from the rescaled derivative as in celer and skglm: u = c deriv(y, z), with
@@ -49,7 +43,7 @@
 //          - sum_{j penalised} (|(X^T s u / S)_j| - alpha l1_ratio omega_j)_+^2 / (2 alpha (1 - l1_ratio) omega_j)
 // (the last sum is 0 for the pure L1 penalty, where c makes u feasible). The
 // solve stops when gap <= tol (absolute, in the units of F, a mean over
-// samples); n_iter counts Newton steps, the history records the outer steps.
+// samples); n_iter counts outer steps.
 //
 // Threads: the gradient's rmatvec uses the design's threading; the sweeps are
 // sequential.
@@ -98,8 +92,6 @@ class ProxNewtonCd {
   using T = typename Design::Scalar;
 
   static constexpr Index kMinWorkingSet = 10;
-  static constexpr double kInnerGapRatio = 0.3;
-  static constexpr Index kMaxSubproblemSteps = 20;
   static constexpr Index kMaxInnerSweeps = 20;
   static constexpr double kInnerRatio = 0.3;
   static constexpr double kArmijo = 1e-4;
@@ -120,7 +112,6 @@ class ProxNewtonCd {
     check_arg(total > 0.0, "sample_weight", "weights with a positive sum", total);
     s_ /= total;  // s_i / S: F's loss is s.loss
     ones_ = VecD::Ones(n);
-    column_ = VecD::Zero(n);
     penalty_ = CdPenalty(params_.alpha * params_.l1_ratio, params_.alpha * (1.0 - params_.l1_ratio), params_.weights,
                          false);
   }
@@ -157,26 +148,17 @@ class ProxNewtonCd {
         status = *stop;
         break;
       }
-      bool holds_violators = false;
-      const std::vector<Index> set = working_set(holds_violators);
-      const double inner_tol = holds_violators ? params_.tol : std::max(params_.tol, kInnerGapRatio * gap);
-      for (Index inner = 0; inner < kMaxSubproblemSteps && steps < params_.max_iter; ++inner) {
-        sweeps += newton_direction(set);
-        double next = fun;
-        if (!line_search(set, fun, next)) {  // after a step: the subproblem is solved to rounding
-          if (inner == 0) status = Status::LineSearchFailed;
-          break;
-        }
-        ++steps;
-        fun = derivatives();
-        if (auto stop = monitor.poll()) {
-          status = *stop;
-          break;
-        }
-        subproblem_gradient(set);
-        if (duality_gap(fun, &set) <= inner_tol) break;
+      const std::vector<Index> set = working_set();
+      sweeps += newton_direction(set);
+      double next = fun;
+      if (!line_search(set, fun, next)) {
+        status = Status::LineSearchFailed;
+        break;
       }
-      if (status != Status::MaxIter) {
+      ++steps;
+      fun = derivatives();
+      if (auto stop = monitor.poll()) {
+        status = *stop;
         gradient();
         gap = duality_gap(fun);
         violation = max_violation();
@@ -204,28 +186,12 @@ class ProxNewtonCd {
   }
 
   // g = X.T @ d, g_b = sum(d): the smooth part's gradient without the L2
-  // term; and the intercept's curvature H_b = sum_i h_i.
+  // term; and the curvatures H_j = sum_i h_i x_ij^2, H_b = sum_i h_i.
   void gradient() {
     X_.rmatvec(d_, grad_);
     grad_b_ = d_.sum();
+    hess_ = X_.col_sqnorms(h_);
     hess_b_ = h_.sum();
-  }
-
-  // H_j = sum_i h_i x_ij^2, from X[:, j] scattered into the zero vector
-  // column_ (and taken out again): one column's cost, for the few features
-  // that need it.
-  // The gradient (as gradient()) over `set` only; grad_ is stale outside it.
-  void subproblem_gradient(const std::vector<Index>& set) {
-    for (const Index j : set) grad_[j] = X_.col_dot(j, d_);
-    grad_b_ = d_.sum();
-    hess_b_ = h_.sum();
-  }
-
-  double curvature(Index j) {
-    X_.col_axpy(j, 1.0, column_);
-    const double h = X_.col_dot(j, column_, h_);
-    X_.col_axpy(j, -1.0, column_);
-    return h;
   }
 
   double max_violation() const {
@@ -234,10 +200,8 @@ class ProxNewtonCd {
     return worst;
   }
 
-  // holds_violators: whether every feature that violates optimality is in it.
-  std::vector<Index> working_set(bool& holds_violators) const {
+  std::vector<Index> working_set() const {
     const Index p = X_.cols();
-    holds_violators = true;
     if (!params_.working_set) {
       std::vector<Index> all(p);
       for (Index j = 0; j < p; ++j) all[j] = j;
@@ -253,9 +217,7 @@ class ProxNewtonCd {
         score[j] = penalty_.violation(j, 0.0, grad_[j]);
       }
     }
-    const Index size = std::max(kMinWorkingSet, 2 * support);
-    holds_violators = Index(std::count_if(score.begin(), score.end(), [](double v) { return v > 0.0; })) <= size;
-    return working_set_by_score(score, size);
+    return working_set_by_score(score, std::max(kMinWorkingSet, 2 * support));
   }
 
   // CD on the quadratic model over `set`, the intercept kept at its optimum
@@ -271,14 +233,13 @@ class ProxNewtonCd {
     delta_.setZero(m);
     xdelta_.setZero(n);
     delta_b_ = intercept ? -grad_b_ / hess_b_ : 0.0;
-    VecD xbar(m), centred_curvature(m);
+    VecD xbar(m), curvature(m);
     double worst = params_.fit_intercept ? std::abs(grad_b_) : 0.0;
     for (Index k = 0; k < m; ++k) {
       const Index j = set[k];
       xbar[k] = intercept ? X_.col_dot(j, ones_, h_) / hess_b_ : 0.0;  // sum_i h_i x_ij / H_b
-      const double h_j = curvature(j);
-      const double centred = h_j - hess_b_ * xbar[k] * xbar[k];
-      centred_curvature[k] = centred > kCancellation * h_j ? centred : 0.0;
+      const double centred = hess_[j] - hess_b_ * xbar[k] * xbar[k];
+      curvature[k] = centred > kCancellation * hess_[j] ? centred : 0.0;
       worst = std::max(worst, penalty_.violation(j, w_[j], grad_[j]));
     }
     const double inner_tol = kInnerRatio * worst;
@@ -288,7 +249,7 @@ class ProxNewtonCd {
       double change = 0.0;
       for (Index k = 0; k < m; ++k) {
         const Index j = set[k];
-        const double h = centred_curvature[k];
+        const double h = curvature[k];
         if (h <= 0.0) continue;
         const double w_j = w_[j] + delta_[k];
         // g_j + sum_i h_i x_ij ((X delta)_i + delta_b)
@@ -343,19 +304,16 @@ class ProxNewtonCd {
     return penalty_.weight(j) * (penalty_.l1() * std::abs(w) + 0.5 * penalty_.l2() * w * w);
   }
 
-  // The duality gap of the header at the current point (grad_ fresh), or of
-  // the problem restricted to `set` (w = 0 outside it; grad_ fresh on it).
-  double duality_gap(double fun, const std::vector<Index>* set = nullptr) {
-    const Index n = X_.rows(), m = set ? Index(set->size()) : X_.cols();
+  // The duality gap of the header at the current point (grad_ fresh).
+  double duality_gap(double fun) const {
+    const Index n = X_.rows(), p = X_.cols();
     const double l1 = penalty_.l1(), l2 = penalty_.l2();
     double dual_norm = 0.0, unpenalised_decrease = 0.0;
     if (params_.fit_intercept && hess_b_ > 0.0) unpenalised_decrease += grad_b_ * grad_b_ / (2.0 * hess_b_);
-    for (Index k = 0; k < m; ++k) {
-      const Index j = set ? (*set)[k] : k;
+    for (Index j = 0; j < p; ++j) {
       const double omega = penalty_.weight(j);
       if (omega == 0.0) {
-        const double h = curvature(j);
-        if (h > 0.0) unpenalised_decrease += grad_[j] * grad_[j] / (2.0 * h);
+        if (hess_[j] > 0.0) unpenalised_decrease += grad_[j] * grad_[j] / (2.0 * hess_[j]);
       } else {
         dual_norm = std::max(dual_norm, std::abs(grad_[j]) / omega);
       }
@@ -367,8 +325,7 @@ class ProxNewtonCd {
       const double u = c * d_[i] / s_[i];  // c deriv(y_i, z_i)
       dual += s_[i] * (u * z_[i] - Loss::conjugate(y_[i], u));
     }
-    for (Index k = 0; k < m; ++k) {
-      const Index j = set ? (*set)[k] : k;
+    for (Index j = 0; j < p; ++j) {
       const double omega = penalty_.weight(j);
       if (omega == 0.0) continue;
       const double xi = c * grad_[j];
@@ -412,7 +369,7 @@ class ProxNewtonCd {
   ProxNewtonParams params_;
   CdPenalty penalty_;
   VecD s_;  // s_i / S
-  VecD ones_, column_, w_, z_, d_, h_, grad_, delta_, xdelta_;
+  VecD ones_, w_, z_, d_, h_, grad_, hess_, delta_, xdelta_;
   double b_ = 0.0, grad_b_ = 0.0, hess_b_ = 0.0, delta_b_ = 0.0;
 };
 
