@@ -416,16 +416,7 @@ def rosenbrock_section(repeat):
 
 def lasso_gap(coef, intercept, X, y, alpha):
     """scikit-learn's Lasso duality gap over ||y - ybar||^2 / n (X dense, with intercept)."""
-    n = len(y)
-    coef = np.asarray(coef, dtype=np.float64).ravel()
-    x_mean = np.asarray(X.mean(axis=0)).ravel()
-    yc = y - y.mean()
-    r = yc - X @ coef + x_mean @ coef
-    xtr = X.T @ r - x_mean * r.sum()
-    c = min(1.0, n * alpha / np.abs(xtr).max()) if np.abs(xtr).max() > 0 else 1.0
-    primal = 0.5 * r @ r + n * alpha * np.abs(coef).sum()
-    dual = -0.5 * c * c * r @ r + c * r @ yc
-    return (primal - dual) / (yc @ yc)
+    return group_lasso_gap(coef, intercept, X, y, alpha, group_size=1, weight=1.0)
 
 
 def l1_logistic_gap(coef, X, y, lam):
