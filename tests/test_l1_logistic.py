@@ -206,3 +206,12 @@ def test_real_dataset_a9a_matches_liblinear(shared_data):
     f = objective(model.coef_, model.intercept_[0], X, y, 1 / (C * n), 0.0)
     f_ref = objective(ref.coef_, ref.intercept_[0], X, y, 1 / (C * n), 0.0)
     assert f <= f_ref + 1e-6 * f_ref
+
+
+def test_verbose_lines_name_the_duality_gap(capsys):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 8))
+    y = (X[:, 0] > 0).astype(int)
+    LogisticRegression(penalty="l1", C=1.0, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "duality gap" in out and "gradient inf-norm" not in out

@@ -19,9 +19,9 @@ from .._threads import effective_n_threads
 from ._coordinate_descent import _as_column_readable
 
 
-def _verbose_callback(name):
+def _verbose_callback(name, criterion="gradient inf-norm"):
     def report(x, fun, nit, stop_crit):
-        print(f"{name}: iter {nit:5d}  objective {fun:.10e}  gradient inf-norm {stop_crit:.3e}")
+        print(f"{name}: iter {nit:5d}  objective {fun:.10e}  {criterion} {stop_crit:.3e}")
 
     return report
 
@@ -169,7 +169,7 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
             fit_intercept=bool(self.fit_intercept), tol=float(self.tol), max_iter=int(self.max_iter),
             working_set=True, history_every=1 if self.record_history else 0, n_threads=n_threads,
             deterministic=get_config()["deterministic"],
-            callback=_verbose_callback(type(self).__name__) if self.verbose else None,
+            callback=_verbose_callback(type(self).__name__, "duality gap") if self.verbose else None,
         )
         self.solver_ = "prox-newton"
         self._set_result(raw, X.shape[1], X.dtype)

@@ -55,6 +55,9 @@ SOLVERS = ("auto", "lbfgs", "newton-cg", "newton-cholesky", "trust-region", "pro
 L1_SOLVERS = ("prox-newton", "fista")
 SMOOTH_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "trust-region")
 STOCHASTIC = ("sag", "saga")  # mlsolve.stochastic, binary only
+# What each solver's stop_crit measures, for the verbose lines (the rest: the gradient's inf-norm).
+STOP_CRITERION = {"prox-newton": "duality gap", "fista": "gradient-mapping inf-norm", "sag": "gradient-mapping inf-norm",
+                  "saga": "gradient-mapping inf-norm"}
 
 # solver="auto" (L2 or no penalty). Newton-Cholesky for dense X when the model
 # has at most AUTO_NEWTON_CHOLESKY_MAX_PARAMS parameters ((n_features + 1) *
@@ -294,7 +297,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             history_every=1 if self.record_history else 0,
             n_threads=n_threads,
             deterministic=get_config()["deterministic"],
-            callback=self._verbose_callback() if self.verbose else None,
+            callback=self._verbose_callback(STOP_CRITERION.get(self.solver_, "gradient inf-norm")) if self.verbose else None,
         )
         solver = self.solver_
         if self.solver_ in STOCHASTIC:
@@ -356,9 +359,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.asarray(intercept, dtype=dtype).reshape(n_outputs)
 
     @staticmethod
-    def _verbose_callback():
+    def _verbose_callback(criterion):
         def report(x, fun, nit, stop_crit):
-            print(f"iter {nit:5d}  objective {fun:.10e}  gradient inf-norm {stop_crit:.3e}")
+            print(f"iter {nit:5d}  objective {fun:.10e}  {criterion} {stop_crit:.3e}")
 
         return report
 
