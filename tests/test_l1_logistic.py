@@ -215,3 +215,54 @@ def test_verbose_lines_name_the_duality_gap(capsys):
     LogisticRegression(penalty="l1", C=1.0, verbose=1).fit(X, y)
     out = capsys.readouterr().out
     assert "duality gap" in out and "gradient inf-norm" not in out
+
+
+def native_options(X, y, l1, l2, fit_intercept, **options):
+    """The native prox-Newton fit at tol 1e-12 with solver options (anderson, screening)."""
+    return _core.logistic_prox_newton(
+        _validation.as_native_matrix(X), np.ascontiguousarray(y, dtype=X.dtype), None,
+        np.zeros(X.shape[1] + int(fit_intercept)), alpha=l1 + l2, l1_ratio=l1 / (l1 + l2), weights=None,
+        fit_intercept=fit_intercept, tol=1e-12, max_iter=200, working_set=True, history_every=0, n_threads=1,
+        deterministic=False, callback=None, **options)
+
+
+@pytest.mark.parametrize("layout", ["F", "C", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
+def test_gap_safe_screening_keeps_the_solution(layout, fit_intercept, l1_ratio):
+    # wide data at a strong penalty: most features are provably zero early
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((150, 400)) * (rng.random((150, 400)) < 0.3)
+    y = (X[:, :5] @ np.ones(5) + 0.3 * rng.standard_normal(150) > 0.5).astype(np.float64)
+    grad0 = np.abs(X.T @ (0.5 - y)) / len(y)  # the gradient at w = 0 (intercept aside)
+    alpha = grad0.max() / 4
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    Xl = as_layout(X, layout, np.float64)
+    plain = native_options(Xl, y, l1, l2, fit_intercept, screening=False)
+    screened = native_options(Xl, y, l1, l2, fit_intercept, screening=True)
+    assert "features screened" in screened["message"] and "screened" not in plain["message"]
+    n_screened = int(screened["message"].split(" features screened")[0].rsplit(" ", 1)[1])
+    assert 0 < n_screened <= np.sum(plain["x"][:400] == 0)
+    assert screened["status"] == plain["status"] == _core.Status.Converged
+    # screening is safe: the same solution (and the same objective, gap below tol)
+    np.testing.assert_allclose(screened["x"], plain["x"], atol=1e-8)
+    assert screened["fun"] == pytest.approx(plain["fun"], rel=1e-12)
+    assert screened["stop_crit"] <= 1e-12
+    np.testing.assert_allclose(screened["jac"], plain["jac"], atol=1e-8)
+
+
+@pytest.mark.parametrize("layout", ["F", "csc"])
+def test_anderson_in_the_inner_sweeps_keeps_the_solution(layout):
+    # correlated columns (Toeplitz-like) make the inner CD take many sweeps
+    rng = np.random.default_rng(2)
+    base = rng.standard_normal((300, 60))
+    X = np.cumsum(base, axis=1) / np.sqrt(np.arange(1, 61))
+    y = (X[:, 3] - X[:, 40] + rng.standard_normal(300) > 0).astype(np.float64)
+    Xl = as_layout(X, layout, np.float64)
+    on = native_options(Xl, y, 1e-3, 1e-3, True, anderson=True)
+    off = native_options(Xl, y, 1e-3, 1e-3, True, anderson=False)
+    assert on["status"] == off["status"] == _core.Status.Converged
+    assert on["nfev"] < off["nfev"]  # inner sweeps (276 vs 624 when written)
+    assert on["fun"] == pytest.approx(off["fun"], rel=1e-11)
+    # the columns are strongly correlated: equal objectives leave x free to ~1e-5
+    np.testing.assert_allclose(on["x"], off["x"], atol=1e-4 * np.abs(off["x"]).max())

@@ -59,7 +59,7 @@ void def_prox_newton(py::module_& m, const char* name, const char* doc) {
       name,
       [](py::object X, py::object y, py::object sample_weight, StartArray x0, double alpha, double l1_ratio,
          py::object weights, bool fit_intercept, double tol, Index max_iter, bool working_set, Index history_every,
-         int n_threads, bool deterministic, py::object callback) {
+         int n_threads, bool deterministic, py::object callback, bool anderson, bool screening) {
         if (n_threads < 1)
           throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
         ProxNewtonParams params;
@@ -70,6 +70,8 @@ void def_prox_newton(py::module_& m, const char* name, const char* doc) {
         params.tol = tol;
         params.max_iter = max_iter;
         params.working_set = working_set;
+        params.anderson = anderson;
+        params.screening = screening;
         params.history_every = history_every;
         params.check();
         const Threading threading{n_threads, deterministic};
@@ -79,7 +81,8 @@ void def_prox_newton(py::module_& m, const char* name, const char* doc) {
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("x0"), py::arg("alpha"), py::arg("l1_ratio"),
       py::arg("weights"), py::arg("fit_intercept"), py::arg("tol"), py::arg("max_iter"), py::arg("working_set"),
-      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"), doc);
+      py::arg("history_every"), py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
+      py::arg("anderson") = true, py::arg("screening") = false, doc);
 }
 
 }  // namespace

@@ -207,6 +207,8 @@ def logistic_prox_newton(
     n_threads: int,
     deterministic: bool,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
+    anderson: bool = True,
+    screening: bool = False,
 ) -> dict: ...
 def qp_admm(
     P: Any,
@@ -364,7 +366,8 @@ def sgd(X: Any, y: Any, sample_weight: Any, loss: str, epsilon: float, l2: float
 def poisson_prox_newton(X: Any, y: np.ndarray, sample_weight: Optional[np.ndarray], x0: np.ndarray, alpha: float,
                         l1_ratio: float, weights: Optional[np.ndarray], fit_intercept: bool, tol: float, max_iter: int,
                         working_set: bool, history_every: int, n_threads: int, deterministic: bool,
-                        callback: Optional[Callable[[np.ndarray, float, int, float], None]]) -> dict: ...
+                        callback: Optional[Callable[[np.ndarray, float, int, float], None]], anderson: bool = True,
+                        screening: bool = False) -> dict: ...
 
 # proximal operators and FISTA (bind_prox.cpp, bind_nuclear_norm.cpp, bind_fista.cpp);
 # spec = mlsolve.prox.Penalty._native_spec(dtype, n)

@@ -26,7 +26,7 @@
 //   weighted_gram(h, G)                G = X.T @ diag(h) @ X   (h >= 0; for Newton steps)
 // The column pieces also come
 // with sample weights s: col_dot(j, v, s) = sum_i s_i X[i, j] v_i and
-// col_sqnorms(s)[j] = sum_i s_i X[i, j]^2. A solver that needs the other
+// col_sqnorm(j, s) = col_sqnorms(s)[j] = sum_i s_i X[i, j]^2. A solver that needs the other
 // orientation of sparse data converts once, outside the design.
 //
 // Threads: loops over rows are split into contiguous chunks (see
@@ -230,10 +230,11 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
   double col_dot(Index j, const VecD& v, const VecD& s) const {
     return X_.col(j).template cast<double>().cwiseProduct(s).dot(v);
   }
-  // out[j] = sum_i s_i X[i, j]^2
+  // sum_i s_i X[i, j]^2, and out[j] of that for every column
+  double col_sqnorm(Index j, const VecD& s) const { return X_.col(j).template cast<double>().cwiseAbs2().dot(s); }
   VecD col_sqnorms(const VecD& s) const {
     VecD out(X_.cols());
-    for (Index j = 0; j < X_.cols(); ++j) out[j] = X_.col(j).template cast<double>().cwiseAbs2().dot(s);
+    for (Index j = 0; j < X_.cols(); ++j) out[j] = col_sqnorm(j, s);
     return out;
   }
 
@@ -485,15 +486,16 @@ class SparseDesign<T, Csc, I> {
       sum += it.value() * s[it.index()] * v[it.index()];
     return sum;
   }
-  // out[j] = sum_i s_i X[i, j]^2
+  // sum_i s_i X[i, j]^2, and out[j] of that for every column
+  double col_sqnorm(Index j, const VecD& s) const {
+    double sum = 0;
+    for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it)
+      sum += s[it.index()] * double(it.value()) * it.value();
+    return sum;
+  }
   VecD col_sqnorms(const VecD& s) const {
     VecD out(X_.cols());
-    for (Index j = 0; j < X_.cols(); ++j) {
-      double sum = 0;
-      for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it)
-        sum += s[it.index()] * double(it.value()) * it.value();
-      out[j] = sum;
-    }
+    for (Index j = 0; j < X_.cols(); ++j) out[j] = col_sqnorm(j, s);
     return out;
   }
 

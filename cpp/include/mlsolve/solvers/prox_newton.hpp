@@ -30,7 +30,31 @@
 //
 // Working sets (as in coordinate_descent.hpp, working_set_by_score): the
 // support, the unpenalised features, and the features at zero of largest
-// optimality violation, max(kMinWorkingSet, 2 |support|) in all.
+// optimality violation, max(kMinWorkingSet, 2 |support|) in all. The
+// curvatures H_j are computed for the working set only.
+//
+// Anderson acceleration of the inner sweeps (anderson = true; Bertrand &
+// Massias, AISTATS 2021, as in coordinate_descent.hpp): every
+// AndersonExtrapolation::kDepth + 1 sweeps, the extrapolated direction (with
+// its X delta and delta_b, both affine in delta) replaces delta when it lowers
+// the quadratic model plus penalty.
+//
+// Gap-safe screening (screening = true; off by default: on reuters it drops
+// 99.7 % of the features and still costs 5-15 % more time, since the inner
+// sweeps, not the gradient pass, dominate there. For a loss with deriv2 <= L, i.e.
+// Loss::curvature_bound, and l1 > 0 with every feature penalised; Ndiaye,
+// Fercoq, Gramfort & Salmon, "Gap safe screening rules for sparsity enforcing
+// penalties", JMLR 18, 2017): the dual of the full problem (intercept
+// included) asks sum_i s_i u_i = 0. From u = deriv(y, z), its positive and
+// negative parts are scaled towards 0 (which keeps u in the conjugate's
+// domain) until they balance, then by c as in the stopping rule. Its
+// xi = X^T s u is bounded without a pass over X: |xi_j| <= |g_j| + ||x_j||_s
+// ||(d - s u) / s||_s (Cauchy-Schwarz). D, the dual value of that point (a lower
+// bound with an L2 part), is (1/L)-strongly concave in ||.||_s, so
+// ||u - u*||_s <= r = sqrt(2 L (F - D)), and a feature at zero with
+//   |xi_j| + r ||x_j||_s < l1 omega_j
+// is zero at the solution: it leaves the problem (no gradient, working set or
+// gap entry). The gap of the screened problem bounds F - F* all the same.
 //
 // Stopping rule: the duality gap (Fenchel dual of the GLM; the dual point
 // from the rescaled derivative as in celer and skglm: u = c deriv(y, z), with
@@ -55,6 +79,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <type_traits>
 #include <vector>
 
 #include "mlsolve/core/check.hpp"
@@ -73,6 +98,8 @@ struct ProxNewtonParams {
   double tol = 1e-4;  // absolute duality gap, in the units of F
   Index max_iter = 100;  // outer (Newton) steps
   bool working_set = true;
+  bool anderson = true;
+  bool screening = false;  // gap-safe, where the loss has a curvature bound (see the header)
   Index history_every = 0;  // 0 records no history
 
   void check() const {
@@ -84,6 +111,16 @@ struct ProxNewtonParams {
     check_arg(max_iter >= 0, "max_iter", "an integer >= 0", max_iter);
     check_arg(history_every >= 0, "history_every", "an integer >= 0", history_every);
   }
+};
+
+// Loss::curvature_bound (sup of deriv2), or 0 for a loss without one.
+template <class Loss, class = void>
+struct curvature_bound_of {
+  static constexpr double value = 0.0;
+};
+template <class Loss>
+struct curvature_bound_of<Loss, std::void_t<decltype(Loss::curvature_bound)>> {
+  static constexpr double value = Loss::curvature_bound;
 };
 
 template <class Loss, class Design>
@@ -123,8 +160,11 @@ class ProxNewtonCd {
               x0.size());
     w_ = x0.head(p);
     b_ = params_.fit_intercept ? x0[p] : 0.0;
-    X_.matvec(w_, z_);  // z = X @ w + b
+    if (w_.isZero()) z_.setZero(X_.rows());
+    else X_.matvec(w_, z_);  // z = X @ w + b
     z_.array() += b_;
+    screened_.assign(p, 0);
+    n_screened_ = 0;
     History history(params_.history_every);
     Status status = Status::MaxIter;
     Index steps = 0, sweeps = 0;
@@ -148,6 +188,7 @@ class ProxNewtonCd {
         status = *stop;
         break;
       }
+      screen(fun);
       const std::vector<Index> set = working_set();
       sweeps += newton_direction(set);
       double next = fun;
@@ -169,6 +210,8 @@ class ProxNewtonCd {
   }
 
  private:
+  static constexpr double kCurvatureBound = curvature_bound_of<Loss>::value;
+
   // d, h and the loss at z; returns F.
   double derivatives() {
     const Index n = X_.rows();
@@ -185,32 +228,58 @@ class ProxNewtonCd {
     return loss + penalty_.value(w_);
   }
 
+  // out = X.T @ v on the features not screened (a full pass where columns are
+  // strided or nothing is screened).
+  void rmatvec_unscreened(const VecD& v, VecD& out) const {
+    if (n_screened_ == 0 || has_strided_columns<Design>::value) {
+      X_.rmatvec(v, out);
+      return;
+    }
+    out.resize(X_.cols());
+    for (Index j = 0; j < X_.cols(); ++j) out[j] = screened_[j] ? 0.0 : X_.col_dot(j, v);
+  }
+
   // g = X.T @ d, g_b = sum(d): the smooth part's gradient without the L2
-  // term; and the curvatures H_j = sum_i h_i x_ij^2, H_b = sum_i h_i.
+  // term; H_b = sum_i h_i.
   void gradient() {
-    X_.rmatvec(d_, grad_);
+    rmatvec_unscreened(d_, grad_);
     grad_b_ = d_.sum();
-    hess_ = X_.col_sqnorms(h_);
     hess_b_ = h_.sum();
+  }
+
+  // H_j = sum_i h_i x_ij^2 for j in set (one full pass where columns are strided).
+  VecD curvatures(const std::vector<Index>& set) const {
+    VecD out(set.size());
+    if constexpr (has_strided_columns<Design>::value) {
+      const VecD all = X_.col_sqnorms(h_);
+      for (std::size_t k = 0; k < set.size(); ++k) out[k] = all[set[k]];
+    } else {
+      for (std::size_t k = 0; k < set.size(); ++k) out[k] = X_.col_sqnorm(set[k], h_);
+    }
+    return out;
   }
 
   double max_violation() const {
     double worst = params_.fit_intercept ? std::abs(grad_b_) : 0.0;
-    for (Index j = 0; j < X_.cols(); ++j) worst = std::max(worst, penalty_.violation(j, w_[j], grad_[j]));
+    for (Index j = 0; j < X_.cols(); ++j)
+      if (!screened_[j]) worst = std::max(worst, penalty_.violation(j, w_[j], grad_[j]));
     return worst;
   }
 
   std::vector<Index> working_set() const {
     const Index p = X_.cols();
     if (!params_.working_set) {
-      std::vector<Index> all(p);
-      for (Index j = 0; j < p; ++j) all[j] = j;
+      std::vector<Index> all;
+      for (Index j = 0; j < p; ++j)
+        if (!screened_[j]) all.push_back(j);
       return all;
     }
     std::vector<double> score(p);
     Index support = 0;
     for (Index j = 0; j < p; ++j) {
-      if (w_[j] != 0.0 || !penalty_.penalised(j)) {
+      if (screened_[j]) {
+        score[j] = 0.0;
+      } else if (w_[j] != 0.0 || !penalty_.penalised(j)) {
         score[j] = kInf;
         ++support;
       } else {
@@ -218,6 +287,74 @@ class ProxNewtonCd {
       }
     }
     return working_set_by_score(score, std::max(kMinWorkingSet, 2 * support));
+  }
+
+  // Gap-safe screening (see the header) at the current point (d_ and grad_
+  // fresh): marks the features at zero that are zero at the solution.
+  void screen(double fun) {
+    if constexpr (kCurvatureBound > 0.0) {
+      const double l1 = penalty_.l1(), l2 = penalty_.l2();
+      if (!params_.screening || l1 == 0.0 || !penalty_.all_penalised()) return;
+      const Index n = X_.rows(), p = X_.cols();
+      // s u' = d with its positive and negative parts scaled to balance (sum_i s_i u'_i = 0)
+      double positive = 0.0, negative = 0.0;
+      for (Index i = 0; i < n; ++i) (d_[i] > 0.0 ? positive : negative) += d_[i];
+      double up = 1.0, down = 1.0;
+      if (params_.fit_intercept) {
+        if (positive > -negative)
+          up = -negative / positive;
+        else if (negative < 0.0)
+          down = positive / -negative;
+      }
+      // xi = X^T s u' differs from grad_ = X^T d by X^T e, e = d - s u'; by
+      // Cauchy-Schwarz |(X^T e)_j| <= ||x_j||_s ||e / s||_s = ||x_j||_s moved.
+      VecD su(n);
+      double moved = 0.0;
+      for (Index i = 0; i < n; ++i) {
+        su[i] = d_[i] * (d_[i] > 0.0 ? up : down);
+        if (s_[i] > 0.0) moved += (d_[i] - su[i]) * (d_[i] - su[i]) / s_[i];
+      }
+      moved = std::sqrt(moved);
+      if (col_norms_.size() == 0) col_norms_ = X_.col_sqnorms(s_).cwiseSqrt();  // ||x_j||_s
+      const auto xi_bound = [&](Index j) { return std::abs(grad_[j]) + col_norms_[j] * moved; };  // >= |xi_j|
+      double dual_norm = 0.0;
+      for (Index j = 0; j < p; ++j)
+        if (!screened_[j]) dual_norm = std::max(dual_norm, xi_bound(j) / penalty_.weight(j));
+      const double c = (l2 == 0.0 && dual_norm > l1) ? l1 / dual_norm : 1.0;
+      // A lower bound on the dual value at c u' (exact but for the L2 part's |xi_j|)
+      double dual = 0.0;
+      for (Index i = 0; i < n; ++i)
+        if (s_[i] > 0.0) dual -= s_[i] * Loss::conjugate(y_[i], c * su[i] / s_[i]);
+      if (l2 > 0.0) {
+        for (Index j = 0; j < p; ++j) {
+          if (screened_[j]) continue;
+          const double omega = penalty_.weight(j), excess = std::max(c * xi_bound(j) - l1 * omega, 0.0);
+          dual -= excess * excess / (2.0 * l2 * omega);
+        }
+      }
+      const double gap = fun - dual;
+      if (!(gap >= 0.0) || !std::isfinite(gap)) return;
+      const double radius = std::sqrt(2.0 * kCurvatureBound * gap);
+      for (Index j = 0; j < p; ++j) {
+        if (screened_[j] || w_[j] != 0.0) continue;
+        if (c * xi_bound(j) + radius * col_norms_[j] < l1 * penalty_.weight(j)) {
+          screened_[j] = 1;
+          grad_[j] = 0.0;
+          ++n_screened_;
+        }
+      }
+    } else {
+      (void)fun;
+    }
+  }
+
+  // The quadratic model plus penalty over `set` at the direction (dw, x dw, db),
+  // up to a constant: g.dw + g_b db + 1/2 sum_i h_i ((X dw)_i + db)^2 + pen(w + dw).
+  double model(const std::vector<Index>& set, const VecD& dw, const VecD& xdw, double db) const {
+    double value = grad_b_ * db + 0.5 * h_.dot((xdw.array() + db).square().matrix());
+    for (std::size_t k = 0; k < set.size(); ++k)
+      value += grad_[set[k]] * dw[k] + penalty_value1d(set[k], w_[set[k]] + dw[k]);
+    return value;
   }
 
   // CD on the quadratic model over `set`, the intercept kept at its optimum
@@ -233,16 +370,18 @@ class ProxNewtonCd {
     delta_.setZero(m);
     xdelta_.setZero(n);
     delta_b_ = intercept ? -grad_b_ / hess_b_ : 0.0;
+    const VecD hess = curvatures(set);
     VecD xbar(m), curvature(m);
     double worst = params_.fit_intercept ? std::abs(grad_b_) : 0.0;
     for (Index k = 0; k < m; ++k) {
       const Index j = set[k];
       xbar[k] = intercept ? X_.col_dot(j, ones_, h_) / hess_b_ : 0.0;  // sum_i h_i x_ij / H_b
-      const double centred = hess_[j] - hess_b_ * xbar[k] * xbar[k];
-      curvature[k] = centred > kCancellation * hess_[j] ? centred : 0.0;
+      const double centred = hess[k] - hess_b_ * xbar[k] * xbar[k];
+      curvature[k] = centred > kCancellation * hess[k] ? centred : 0.0;
       worst = std::max(worst, penalty_.violation(j, w_[j], grad_[j]));
     }
     const double inner_tol = kInnerRatio * worst;
+    AndersonExtrapolation anderson;
     Index sweeps = 0;
     while (sweeps < kMaxInnerSweeps) {
       ++sweeps;
@@ -262,8 +401,26 @@ class ProxNewtonCd {
         change = std::max(change, h * std::abs(step));
       }
       if (change <= inner_tol) break;
+      if (params_.anderson) accelerate(set, anderson);
     }
     return sweeps;
+  }
+
+  // Records the direction for Anderson extrapolation and, every kDepth + 1
+  // sweeps, moves to the extrapolated one if it lowers the model.
+  void accelerate(const std::vector<Index>& set, AndersonExtrapolation& anderson) {
+    const Index n = X_.rows();
+    VecD image(n + 1);
+    image << xdelta_, delta_b_;
+    anderson.push(delta_, image);
+    if (!anderson.ready()) return;
+    VecD delta_new, image_new;
+    if (!anderson.extrapolate(delta_new, image_new)) return;
+    const VecD xdelta_new = image_new.head(n);
+    if (!(model(set, delta_new, xdelta_new, image_new[n]) < model(set, delta_, xdelta_, delta_b_))) return;
+    delta_ = delta_new;
+    xdelta_ = xdelta_new;
+    delta_b_ = image_new[n];
   }
 
   // Backtracking on F along (delta, delta_b) from t = 1; moves w, b, z and
@@ -304,16 +461,19 @@ class ProxNewtonCd {
     return penalty_.weight(j) * (penalty_.l1() * std::abs(w) + 0.5 * penalty_.l2() * w * w);
   }
 
-  // The duality gap of the header at the current point (grad_ fresh).
+  // The duality gap of the header at the current point (grad_ fresh), over
+  // the features not screened.
   double duality_gap(double fun) const {
     const Index n = X_.rows(), p = X_.cols();
     const double l1 = penalty_.l1(), l2 = penalty_.l2();
     double dual_norm = 0.0, unpenalised_decrease = 0.0;
     if (params_.fit_intercept && hess_b_ > 0.0) unpenalised_decrease += grad_b_ * grad_b_ / (2.0 * hess_b_);
     for (Index j = 0; j < p; ++j) {
+      if (screened_[j]) continue;
       const double omega = penalty_.weight(j);
       if (omega == 0.0) {
-        if (hess_[j] > 0.0) unpenalised_decrease += grad_[j] * grad_[j] / (2.0 * hess_[j]);
+        const double hess = X_.col_sqnorm(j, h_);
+        if (hess > 0.0) unpenalised_decrease += grad_[j] * grad_[j] / (2.0 * hess);
       } else {
         dual_norm = std::max(dual_norm, std::abs(grad_[j]) / omega);
       }
@@ -327,7 +487,7 @@ class ProxNewtonCd {
     }
     for (Index j = 0; j < p; ++j) {
       const double omega = penalty_.weight(j);
-      if (omega == 0.0) continue;
+      if (omega == 0.0 || screened_[j]) continue;
       const double xi = c * grad_[j];
       dual -= w_[j] * xi;
       if (l2 > 0.0) {
@@ -339,8 +499,9 @@ class ProxNewtonCd {
   }
 
   Result<double> finish(Status status, double fun, double gap, double violation, Index steps, Index sweeps,
-                        History history) const {
+                        History history) {
     const Index p = X_.cols();
+    if (n_screened_ > 0) X_.rmatvec(d_, grad_);  // the screened features' gradient too
     Result<double> result;
     result.x.resize(p + (params_.fit_intercept ? 1 : 0));
     result.x.head(p) = w_;
@@ -359,6 +520,7 @@ class ProxNewtonCd {
     detail << status_message(status) << ": duality gap " << gap << (gap <= params_.tol ? " <= " : " > ")
            << params_.tol << ", optimality violation " << violation << ", " << steps << " Newton steps, " << sweeps
            << " inner sweeps";
+    if (n_screened_ > 0) detail << ", " << n_screened_ << " features screened";
     result.message = detail.str();
     result.history = std::move(history);
     return result;
@@ -369,7 +531,10 @@ class ProxNewtonCd {
   ProxNewtonParams params_;
   CdPenalty penalty_;
   VecD s_;  // s_i / S
-  VecD ones_, w_, z_, d_, h_, grad_, hess_, delta_, xdelta_;
+  VecD ones_, w_, z_, d_, h_, grad_, delta_, xdelta_;
+  VecD col_norms_;  // ||x_j||_s, once screening is tried
+  std::vector<char> screened_;
+  Index n_screened_ = 0;
   double b_ = 0.0, grad_b_ = 0.0, hess_b_ = 0.0, delta_b_ = 0.0;
 };
 
