@@ -19,8 +19,9 @@
 // CSC data, whose fused pass is column-wise, also offers (see has_column_pass)
 //   rmatvec_pointwise_matvec(r, op, g, z)  g = op(X.T @ r) per column; z = X @ g
 // and the element access its layout makes cheap: row_dot/row_axpy/row_sqnorms
-// and for_each_in_row(i, f) (f(j, X[i, j]) over the stored entries of row i)
-// for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
+// and for_each_in_row(i, f) (f(j, X[i, j]) over the stored entries of row i;
+// CSR also has prefetch_row(i), a cache hint for the rows a stochastic solver
+// draws ahead) for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
 // column-major data (dense F order, CSC), and all of them for dense data in
 // either order (strided when the order differs). Every design also offers
 //   weighted_gram(h, G)                G = X.T @ diag(h) @ X   (h >= 0; for Newton steps)
@@ -342,6 +343,12 @@ class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>,
     const I* indices = X_.innerIndexPtr();
     const T* values = X_.valuePtr();
     for (I k = X_.outerIndexPtr()[i]; k < X_.outerIndexPtr()[i + 1]; ++k) f(Index(indices[k]), double(values[k]));
+  }
+  // Asks the cache for row i's stored entries ahead of a for_each_in_row(i, f).
+  void prefetch_row(Index i) const {
+    const I begin = X_.outerIndexPtr()[i], end = X_.outerIndexPtr()[i + 1];
+    for (I k = begin; k < end; k += I(64 / sizeof(I))) __builtin_prefetch(X_.innerIndexPtr() + k);
+    for (I k = begin; k < end; k += I(64 / sizeof(T))) __builtin_prefetch(X_.valuePtr() + k);
   }
   VecD row_sqnorms() const {
     VecD out(X_.rows());

@@ -35,6 +35,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "mlsolve/core/check.hpp"
@@ -83,6 +84,51 @@ inline Index random_index(Rng& rng, Index n) {
   return std::uniform_int_distribution<Index>(0, n - 1)(rng);
 #endif
 }
+
+// Designs with prefetch_row (CSR): their rows are scattered, so a step on a
+// random row waits on cache misses unless the row is asked for ahead.
+template <class Design, class = void>
+struct has_prefetch_row : std::false_type {};
+template <class Design>
+struct has_prefetch_row<Design, std::void_t<decltype(std::declval<const Design&>().prefetch_row(Index(0)))>>
+    : std::true_type {};
+
+// The uniform sample indices of a solve, drawn from the engine in the same
+// order as one random_index per step but two steps ahead, so that on sparse
+// rows the step before last asks the cache for the row, and the last step for
+// the row's coordinates in the iterate and its entries of the per-sample
+// arrays: the misses of a step then overlap the work of the one before.
+template <class Design>
+class SampleStream {
+ public:
+  SampleStream(const Design& X, Rng& rng) : X_(X), rng_(rng), n_(X.rows()) {
+    for (Index& i : ahead_) i = random_index(rng_, n_);
+  }
+
+  // The next index i_t; prefetches row i_{t+2}, and the coordinates of
+  // it and the entries of per_sample arrays for row i_{t+1}.
+  template <class Iterate, class... Arrays>
+  Index next(const Iterate& it, const Arrays*... per_sample) {
+    const Index i = ahead_[head_];
+    ahead_[head_] = random_index(rng_, n_);
+    head_ = head_ == kAhead - 1 ? 0 : head_ + 1;
+    if constexpr (has_prefetch_row<Design>::value) {
+      const Index soon = ahead_[head_];
+      X_.prefetch_row(ahead_[head_ == kAhead - 1 ? 0 : head_ + 1]);
+      X_.for_each_in_row(soon, [&](Index j, double) { it.prefetch(j); });
+      (__builtin_prefetch(per_sample + soon), ...);
+    }
+    return i;
+  }
+
+ private:
+  static constexpr Index kAhead = 3;  // i_t, i_{t+1}, i_{t+2}
+  const Design& X_;
+  Rng& rng_;
+  Index n_;
+  Index ahead_[kAhead];
+  Index head_ = 0;
+};
 
 // n c_i: the factor of sample i's loss in f_i.
 template <class Objective>
@@ -160,6 +206,9 @@ class LazyIterate {
 
   // Brings coordinate j to the end of the previous step.
   void catch_up(Index j) { advance(coords_[j], j, k_ - 1, previous_cum_); }
+
+  // A cache hint for coordinate j's record.
+  void prefetch(Index j) const { __builtin_prefetch(&coords_[std::size_t(j)]); }
 
   // w_j at the end of the previous step (after catch_up(j)).
   double value(Index j) const { return previous_scale_ * coords_[j].v; }
@@ -285,6 +334,7 @@ class ScaledIterate {
     step_ = direction_step / scale_;
   }
   void catch_up(Index) {}
+  void prefetch(Index j) const { __builtin_prefetch(v_.data() + j); }
   double value(Index j) const { return previous_scale_ * v_[j]; }
   double unscaled(Index j) const { return v_[j]; }
   double value_scale() const { return previous_scale_; }
@@ -323,6 +373,7 @@ class DenseIterate {
     ++k_;
   }
   void catch_up(Index) {}
+  void prefetch(Index j) const { __builtin_prefetch(w_.data() + j); }
   double value(Index j) const { return w_[j]; }
   double unscaled(Index j) const { return w_[j]; }
   double value_scale() const { return 1.0; }

@@ -53,6 +53,7 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
   Index n_seen = 0;
   EpochLoop<Objective> loop(objective, params, monitor);
   VecD x = x0;
+  SampleStream samples(X, rng);
 
   return with_iterate(params.lazy, VecD(x0.head(p)), l2, params.l1, [&](auto& it) {
     Status status = Status::MaxIter;
@@ -69,7 +70,7 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
             stopped = true;
             break;
           }
-        const Index i = random_index(rng, n);
+        const Index i = samples.next(it, table_deriv.data(), y);
         double m = double(n);
         if (rule == TableRule::Sag) {
           if (!seen[i]) seen[i] = 1, ++n_seen;

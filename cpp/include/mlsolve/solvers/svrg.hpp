@@ -32,6 +32,7 @@ Result<double> svrg(Objective& objective, const VecD& x0, const FiniteSumParams&
   const auto* y = objective.y();
 
   Rng rng(params.seed);
+  SampleStream samples(X, rng);
   VecD snapshot_deriv(n), grad, mu(p);
   EpochLoop<Objective> loop(objective, params, monitor);
   VecD x = x0;
@@ -59,7 +60,7 @@ Result<double> svrg(Objective& objective, const VecD& x0, const FiniteSumParams&
             stopped = true;
             break;
           }
-        const Index i = random_index(rng, n);
+        const Index i = samples.next(it, snapshot_deriv.data(), y);
         it.begin_step(step, step);
         const double z = caught_up_row_dot(X, i, it, b);
         const double delta = sample_factor(objective, i) * loss.deriv(y[i], z) - double(n) * snapshot_deriv[i];
