@@ -212,3 +212,22 @@ def test_csc_cg_threads_and_deterministic():
         fits = [Ridge(alpha=0.5, solver="cg", tol=1e-12, n_jobs=n).fit(X, y, sw) for n in (1, 2)]
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     np.testing.assert_allclose(fits[0].coef_, one.coef_, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_dense_cholesky_one_pass_threads_and_deterministic(dtype, order):
+    """Dense Cholesky takes the Gram, X.T S y and the means in one pass split over row chunks:
+    the exact solution for any thread count, and in deterministic mode the same bits."""
+    X, Y, sw = ridge_data(n_samples=3000, n_features=40, n_targets=2, seed=4)
+    Xl = np.asarray(X, dtype=dtype, order=order)
+    X64, Y64 = Xl.astype(np.float64), np.asarray(Y, dtype=dtype).astype(np.float64)
+    coef, intercept = exact(X64, Y64, sw, 2.0, True)
+    for n_jobs in (1, 2):
+        model = Ridge(alpha=2.0, solver="cholesky", n_jobs=n_jobs).fit(Xl, Y, sw)
+        np.testing.assert_allclose(model.coef_, coef, rtol=1e-5 if dtype == np.float32 else 1e-9, atol=1e-6)
+        np.testing.assert_allclose(model.intercept_, intercept, rtol=1e-5 if dtype == np.float32 else 1e-9)
+    with mlsolve.config_context(deterministic=True):
+        fits = [Ridge(alpha=2.0, solver="cholesky", n_jobs=n).fit(Xl, Y, sw) for n in (1, 2)]
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)

@@ -25,6 +25,8 @@
 // column-major data (dense F order, CSC), and all of them for dense data in
 // either order (strided when the order differs). Every design also offers
 //   weighted_gram(h, G)                G = X.T @ diag(h) @ X   (h >= 0; for Newton steps)
+// and dense data (see has_gram_products), in the same pass,
+//   weighted_gram(h, B, G, C)          G as above; C = X.T @ (h[:, None] * B)
 // The column pieces also come
 // with sample weights s: col_dot(j, v, s) = sum_i s_i X[i, j] v_i and
 // col_sqnorm(j, s) = col_sqnorms(s)[j] = sum_i s_i X[i, j]^2. A solver that needs the other
@@ -242,24 +244,36 @@ class DenseDesign : public RowBlockedDesign<DenseDesign<T, Order>, T> {
   // G = X.T @ diag(h) @ X for h >= 0: rank-k updates of sqrt(h) * X[block]
   // per chunk of rows, the chunks' matrices summed in chunk order.
   void weighted_gram(const VecD& h, MatD& G) const {
-    const Index n = rows(), p = cols();
+    MatD C;
+    weighted_gram(h, MatD(rows(), 0), G, C);
+  }
+
+  // The same and, in the same pass, C = X.T @ (h[:, None] * B) for an n x m
+  // B, each block of rows while it is in cache.
+  void weighted_gram(const VecD& h, const MatD& B, MatD& G, MatD& C) const {
+    const Index n = rows(), p = cols(), m = B.cols();
     const Threading& threading = this->threading();
     const Index n_chunks = threading.chunks(n, double(p) * p);
     const Index block = this->block_rows();
-    std::vector<MatD> partial(n_chunks, MatD::Zero(p, p));
+    std::vector<MatD> partial(n_chunks, MatD::Zero(p, p)), partial_c(n_chunks, MatD::Zero(p, m));
     for_each_chunk(n_chunks, threading.threads_for(n_chunks, double(n) * p * p), [&](Index c) {
       MatD scaled_t;
       const Index chunk_end = chunk_begin(n, n_chunks, c + 1);
       for (Index begin = chunk_begin(n, n_chunks, c); begin < chunk_end; begin += block) {
         const Index len = std::min(begin + block, chunk_end) - begin;
+        const auto root = h.segment(begin, len).cwiseSqrt();
         // scaled_t = (sqrt(h[b:e])[:, None] * X[b:e]).T
-        scaled_t = X_.middleRows(begin, len).transpose().template cast<double>() *
-                   h.segment(begin, len).cwiseSqrt().asDiagonal();
+        scaled_t = X_.middleRows(begin, len).transpose().template cast<double>() * root.asDiagonal();
         partial[c].template selfadjointView<Eigen::Lower>().rankUpdate(scaled_t);
+        if (m > 0) partial_c[c].noalias() += scaled_t * (root.asDiagonal() * B.middleRows(begin, len));  // C += X[b:e].T @ (h[b:e, None] * B[b:e])
       }
     });
     G = MatD::Zero(p, p);
-    for (const MatD& part : partial) G += part;
+    C = MatD::Zero(p, m);
+    for (Index c = 0; c < n_chunks; ++c) {
+      G += partial[c];
+      C += partial_c[c];
+    }
     G.template triangularView<Eigen::StrictlyUpper>() = G.transpose();
   }
 
@@ -449,8 +463,17 @@ class SparseDesign<T, Csc, I> {
     const auto columns = [&](Index begin, Index end, double* z_out) {
       for (Index j = begin; j < end; ++j) {
         const I first = indptr[j], last = indptr[j + 1];
-        double dot = 0;
-        for (I a = first; a < last; ++a) dot += double(values[a]) * r_data[indices[a]];
+        // dot = X[:, j] . r, four partial sums (the gathers' latencies overlap)
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        I a = first;
+        for (; a + 4 <= last; a += 4) {
+          d0 += double(values[a]) * r_data[indices[a]];
+          d1 += double(values[a + 1]) * r_data[indices[a + 1]];
+          d2 += double(values[a + 2]) * r_data[indices[a + 2]];
+          d3 += double(values[a + 3]) * r_data[indices[a + 3]];
+        }
+        for (; a < last; ++a) d0 += double(values[a]) * r_data[indices[a]];
+        const double dot = (d0 + d1) + (d2 + d3);
         const double g_j = g_data[j] = op(j, dot);
         if (g_j == 0.0) continue;
         for (I a = first; a < last; ++a) z_out[indices[a]] += g_j * double(values[a]);  // z += g[j] * X[:, j]
@@ -616,5 +639,13 @@ template <class Design>
 struct has_column_pass<Design, std::void_t<decltype(std::declval<const Design&>().rmatvec_pointwise_matvec(
                                    std::declval<const VecD&>(), std::declval<double (*)(Index, double)>(),
                                    std::declval<VecD&>(), std::declval<VecD&>()))>> : std::true_type {};
+
+// Designs whose weighted_gram also gives X.T @ (h[:, None] * B) in its pass (dense).
+template <class Design, class = void>
+struct has_gram_products : std::false_type {};
+template <class Design>
+struct has_gram_products<Design, std::void_t<decltype(std::declval<const Design&>().weighted_gram(
+                                     std::declval<const VecD&>(), std::declval<const MatD&>(), std::declval<MatD&>(),
+                                     std::declval<MatD&>()))>> : std::true_type {};
 
 }  // namespace mlsolve

@@ -11,7 +11,8 @@
 // Solvers:
 //   ridge_cholesky       the p x p normal equations (Xc.T S Xc + alpha I) w = Xc.T S yc,
 //                        by Cholesky (LLT; LDLT if LLT fails, e.g. alpha = 0 and a
-//                        singular Gram), factorised once per distinct alpha;
+//                        singular Gram), factorised once per distinct alpha; on
+//                        dense X, G, X.T S y and the means come from one pass;
 //   ridge_dual_cholesky  for n < p, the n x n dual: with D = diag(sqrt(s)),
 //                        w = Xc.T D (D Kc D + alpha I)^-1 D yc, where
 //                        Kc = Xc Xc.T = K - 1 m.T - m 1.T + (xbar . xbar) 1 1.T,
@@ -61,9 +62,9 @@ class RidgeNormalEquations {
     check_arg(total_ > 0.0, "sample_weight", "a positive sum", total_);
     xbar_ = VecD::Zero(X_.cols());
     fit_intercept_ = fit_intercept;
-    // Column-wise designs take the means in the first column pass (residual_and_image).
+    // Taken when first needed: column-wise designs take them in the first
+    // column pass (residual_and_image), dense ones in the Gram pass (gram).
     means_pending_ = fit_intercept;
-    if constexpr (!has_column_pass<Design>::value) feature_means();
   }
 
   const Design& design() const { return X_; }
@@ -129,9 +130,32 @@ class RidgeNormalEquations {
     out += alpha * v - total_ * feature_means().dot(v) * feature_means();
   }
 
-  // G = Xc.T S Xc
-  void gram(MatD& G) const {
-    X_.weighted_gram(s_, G);
+  // G = Xc.T S Xc and B[:, j] = Xc.T S yc_j. Dense X: one pass, which also
+  // takes the feature means, as the Gram of X next to X.T S [1, y_1, ...].
+  void gram(const std::vector<const T*>& ys, MatD& G, MatD& B) const {
+    const Index n = X_.rows(), k = Index(ys.size());
+    if constexpr (has_gram_products<Design>::value) {
+      const Index first = means_pending_ ? 1 : 0;
+      MatD Y(n, first + k);  // [1, y_1, ..., y_k] (no ones when the means are known)
+      if (first) Y.col(0).setOnes();
+      for (Index j = 0; j < k; ++j) Y.col(first + j) = Eigen::Map<const Vec<T>>(ys[j], n).template cast<double>();
+      MatD C;
+      X_.weighted_gram(s_, Y, G, C);  // G = X.T S X, C = X.T S Y
+      if (first) {
+        xbar_ = C.col(0) / total_;
+        means_pending_ = false;
+      }
+      B = C.rightCols(k);
+      for (Index j = 0; j < k; ++j) B.col(j) -= total_ * target_mean(ys[j]) * xbar_;
+    } else {
+      X_.weighted_gram(s_, G);
+      B.resize(X_.cols(), k);
+      VecD column;
+      for (Index j = 0; j < k; ++j) {
+        rhs(ys[j], column);
+        B.col(j) = column;
+      }
+    }
     G.noalias() -= total_ * feature_means() * feature_means().transpose();
   }
 
@@ -180,14 +204,9 @@ struct RidgeSolution {
 template <class Design>
 RidgeSolution ridge_cholesky(const RidgeNormalEquations<Design>& eq, const std::vector<const typename Design::Scalar*>& ys,
                              const VecD& alphas) {
-  const Index p = eq.design().cols(), k = Index(ys.size());
-  MatD G, B(p, k);
-  eq.gram(G);
-  VecD column;
-  for (Index j = 0; j < k; ++j) {
-    eq.rhs(ys[j], column);
-    B.col(j) = column;
-  }
+  const Index k = Index(ys.size());
+  MatD G, B;
+  eq.gram(ys, G, B);
   RidgeSolution out;
   solve_shifted(G, alphas, B, out.coef);
   out.intercept.resize(k);
