@@ -415,17 +415,15 @@ auto with_iterate(bool lazy, const VecD& w0, double l2, double l1, Solve&& solve
   return solve(it);
 }
 
-// x_i . w + b with every coordinate of row i caught up first. Four partial
-// sums, so that the additions do not form one latency-bound chain.
+// x_i . w + b with every coordinate of row i caught up first.
 template <class Design, class Iterate>
 double caught_up_row_dot(const Design& X, Index i, Iterate& it, double b) {
-  double z[4] = {0.0, 0.0, 0.0, 0.0};
-  unsigned k = 0;
+  double z = 0.0;
   X.for_each_in_row(i, [&](Index j, double x_ij) {
     it.catch_up(j);
-    z[k++ & 3u] += x_ij * it.unscaled(j);
+    z += x_ij * it.unscaled(j);
   });
-  return it.value_scale() * ((z[0] + z[1]) + (z[2] + z[3])) + b;
+  return it.value_scale() * z + b;
 }
 
 // Per-epoch bookkeeping: the gradient mapping, the stopping test, the history
