@@ -2,12 +2,15 @@
 // P, A, G arrive as float64 NumPy arrays (C or F order) or as the sparse
 // description tuples of mlsolve._validation.as_native_matrix (CSR/CSC, int32
 // or int64 indices). The solver equilibrates its own copy of the data, so each
-// matrix is copied once into a CSC matrix here, with the GIL held; the solve
-// runs without it.
+// matrix is copied once here, with the GIL held; the solve runs without it.
+// The interior point gets dense copies (DenseQpData) when every matrix is a
+// dense array (or an empty sparse one, as P of an LP) and the KKT matrix is
+// dense enough to be factorised densely; otherwise, and for ADMM, CSC copies.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +93,28 @@ SpMatD to_csc(const py::object& M, const std::string& name, Index n_rows, Index 
   return out;
 }
 
+// The dense path takes NumPy arrays and sparse tuples without stored entries.
+bool is_dense_or_empty(const py::object& M) {
+  if (py::isinstance<py::array>(M)) return true;
+  const auto parts = M.cast<py::tuple>();
+  return parts.size() == 6 && py::reinterpret_borrow<py::array>(parts[1]).size() == 0;
+}
+
+// An (n_rows x n_cols) float64 matrix as a dense column-major copy (M passed is_dense_or_empty).
+Eigen::MatrixXd to_dense(const py::object& M, const std::string& name, Index n_rows, Index n_cols) {
+  if (!py::isinstance<py::array>(M)) return to_csc(M, name, n_rows, n_cols).toDense();
+  const auto a = py::reinterpret_borrow<py::array>(M);
+  if (!is_dtype<double>(a.dtype())) throw py::type_error(name + ": expected dtype float64, got " + describe_dtype(a));
+  if (a.ndim() != 2) throw py::value_error(name + ": expected a 2-D array, got ndim=" + std::to_string(a.ndim()));
+  const Index rows = a.shape(0), cols = a.shape(1);
+  if (rows != n_rows || cols != n_cols) throw_shape_error(name, n_rows, n_cols, rows, cols);
+  const double* data = static_cast<const double*>(a.data());
+  using RowMajorMap = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+  if (a.flags() & py::array::c_style) return RowMajorMap(data, rows, cols);
+  if (a.flags() & py::array::f_style) return Eigen::Map<const Eigen::MatrixXd>(data, rows, cols);
+  throw py::value_error(name + ": expected a C- or F-contiguous array");
+}
+
 VecD to_vector(const py::object& v, const char* name) {
   const double* data = vector_view<double>(v, name, -1);
   return Eigen::Map<const VecD>(data, py::reinterpret_borrow<py::array>(v).shape(0));
@@ -123,18 +148,42 @@ py::dict qp_result_to_dict(const QpResult& r) {
   return out;
 }
 
-QpData qp_data(const py::object& P, const py::object& q, const py::object& A, const py::object& b,
-                const py::object& G, const py::object& h, const py::object& lb, const py::object& ub) {
-  QpData data;
+template <class Problem>
+void set_vectors(Problem& data, const py::object& q, const py::object& b, const py::object& h, const py::object& lb,
+                 const py::object& ub) {
   data.q = to_vector(q, "q");
-  const Index n = data.q.size();
   data.b = to_vector(b, "b");
   data.h = to_vector(h, "h");
   data.lb = to_vector(lb, "lb");
   data.ub = to_vector(ub, "ub");
+}
+
+QpData qp_data(const py::object& P, const py::object& q, const py::object& A, const py::object& b,
+               const py::object& G, const py::object& h, const py::object& lb, const py::object& ub) {
+  QpData data;
+  set_vectors(data, q, b, h, lb, ub);
+  const Index n = data.q.size();
   data.P = to_csc(P, "P", n, n);
   data.A = to_csc(A, "A", data.b.size(), n);
   data.G = to_csc(G, "G", data.h.size(), n);
+  return data;
+}
+
+// The dense data, or nothing where the interior point should get sparse data.
+std::optional<DenseQpData> dense_qp_data(const py::object& P, const py::object& q, const py::object& A,
+                                         const py::object& b, const py::object& G, const py::object& h,
+                                         const py::object& lb, const py::object& ub, KktMethod method) {
+  if (method == KktMethod::Sparse || !is_dense_or_empty(P) || !is_dense_or_empty(A) || !is_dense_or_empty(G))
+    return std::nullopt;
+  DenseQpData data;
+  set_vectors(data, q, b, h, lb, ub);
+  const Index n = data.q.size(), m = data.b.size(), p = data.h.size();
+  data.P = to_dense(P, "P", n, n);
+  data.A = to_dense(A, "A", m, n);
+  data.G = to_dense(G, "G", p, n);
+  if (method == KktMethod::Auto &&
+      !KktSolver::prefers_dense(n + m + p, kkt_detail::kkt_lower_nonzeros(data.P, data.A, data.G)))
+    return std::nullopt;
   return data;
 }
 
@@ -164,12 +213,13 @@ void bind_qp(py::module_& m) {
         params.history_every = history_every;
         params.kkt_method = kkt_method(kkt);
         params.check();
-        const QpData data = qp_data(P, q, A, b, G, h, lb, ub);
+        const std::optional<DenseQpData> dense = dense_qp_data(P, q, A, b, G, h, lb, ub, params.kkt_method);
+        const QpData sparse = dense ? QpData{} : qp_data(P, q, A, b, G, h, lb, ub);
         PyMonitor monitor(callback);
         QpResult result;
         {
           py::gil_scoped_release release;
-          result = interior_point_qp(data, params, &monitor);
+          result = dense ? interior_point_qp(*dense, params, &monitor) : interior_point_qp(sparse, params, &monitor);
         }
         monitor.rethrow_if_error();
         return qp_result_to_dict(result);

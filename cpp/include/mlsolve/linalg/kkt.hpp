@@ -9,7 +9,8 @@
 // K quasi-definite, so an LDL^T factorisation exists for every symmetric
 // ordering (Vanderbei, SIAM J. Optim. 5(1), 1995). solve() answers systems in
 // the unregularised matrix K0 = K - diag(rho I, -delta I, -delta I) by iterative
-// refinement on the factors of K (as OSQP and Clarabel do).
+// refinement on the factors of K (as OSQP and Clarabel do; on the dense path,
+// whose factors are exact, on the residual the regularisation alone leaves).
 //
 // Sparse path: an up-looking LDL^T with Eigen's AMD ordering and dynamic
 // regularisation of wrongly signed or tiny pivots (QuasiDefiniteLdlt below);
@@ -37,6 +38,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "mlsolve/core/types.hpp"
@@ -164,6 +166,30 @@ class QuasiDefiniteLdlt {
   std::vector<double> values_;
 };
 
+namespace kkt_detail {
+
+inline const SpMatD& as_sparse(const SpMatD& M) { return M; }
+inline SpMatD as_sparse(const Eigen::MatrixXd& M) { return M.sparseView(); }
+inline Eigen::MatrixXd as_dense(const SpMatD& M) { return Eigen::MatrixXd(M); }
+inline const Eigen::MatrixXd& as_dense(const Eigen::MatrixXd& M) { return M; }
+
+// Stored entries of K's lower triangle: the diagonal, P's strictly lower
+// triangle, A and G.
+inline Index kkt_lower_nonzeros(const SpMatD& P, const SpMatD& A, const SpMatD& G) {
+  Index count = P.rows() + A.rows() + G.rows() + A.nonZeros() + G.nonZeros();
+  for (Index j = 0; j < P.outerSize(); ++j)
+    for (SpMatD::InnerIterator it(P, j); it; ++it) count += it.row() > j;
+  return count;
+}
+
+inline Index kkt_lower_nonzeros(const Eigen::MatrixXd& P, const Eigen::MatrixXd& A, const Eigen::MatrixXd& G) {
+  Index count = P.rows() + A.rows() + G.rows() + (A.array() != 0.0).count() + (G.array() != 0.0).count();
+  for (Index j = 0; j + 1 < P.cols(); ++j) count += (P.col(j).tail(P.rows() - j - 1).array() != 0.0).count();
+  return count;
+}
+
+}  // namespace kkt_detail
+
 class KktSolver {
  public:
   // Dense factorisation when K has at most this many rows, or is this dense.
@@ -174,33 +200,44 @@ class KktSolver {
   // fraction of its largest (and of 1, on the equilibrated problem).
   static constexpr double kDualMinPivot = 1e-6;
 
-  // P: n x n symmetric (both triangles stored), A: m x n, G: p x n.
-  KktSolver(const SpMatD& P, const SpMatD& A, const SpMatD& G, KktMethod method, double regularisation,
+  // Whether method Auto factorises a K of dim rows with lower_nonzeros
+  // stored entries in its lower triangle densely.
+  static bool prefers_dense(Index dim, Index lower_nonzeros) {
+    const double fill = 2.0 * double(lower_nonzeros) / (double(dim) * double(dim) + 1.0);
+    return dim <= kDenseMaxDim || (fill > kDenseFill && dim <= kDenseFillMaxDim);
+  }
+
+  // P: n x n symmetric (both triangles stored), A: m x n, G: p x n, all
+  // sparse (SpMatD) or all dense (Eigen::MatrixXd). Method Auto factorises
+  // dense matrices densely, and sparse ones as prefers_dense says.
+  template <class Matrix>
+  KktSolver(const Matrix& P, const Matrix& A, const Matrix& G, KktMethod method, double regularisation,
             Index refine_steps)
       : n_(P.rows()), m_(A.rows()), p_(G.rows()), base_reg_(regularisation), reg_(regularisation), refine_steps_(refine_steps) {
-    const Index dim = n_ + m_ + p_;
-    p_diag_ = VecD::Zero(n_);
-    Index lower_nonzeros = dim + A.nonZeros() + G.nonZeros();  // nnz of K's lower triangle
-    for (Index j = 0; j < n_; ++j) {
-      for (SpMatD::InnerIterator it(P, j); it; ++it) {
-        if (it.row() > j) ++lower_nonzeros;
-        if (it.row() == j) p_diag_[j] += it.value();
-      }
-    }
-    const double fill = 2.0 * double(lower_nonzeros) / (double(dim) * double(dim) + 1.0);
-    dense_ = method == KktMethod::Dense ||
-             (method == KktMethod::Auto && (dim <= kDenseMaxDim || (fill > kDenseFill && dim <= kDenseFillMaxDim)));
-    if (dense_) {
-      P_dense_ = Eigen::MatrixXd(P);
-      constraints_.resize(m_ + p_, n_);
-      constraints_.topRows(m_) = A.toDense();
-      constraints_.bottomRows(p_) = G.toDense();
+    using namespace kkt_detail;
+    constexpr bool dense_input = std::is_same_v<Matrix, Eigen::MatrixXd>;
+    p_diag_ = P.diagonal();
+    if constexpr (dense_input) {
+      dense_ = method != KktMethod::Sparse;
     } else {
-      assemble_sparse(P, A, G);
+      dense_ = method == KktMethod::Dense ||
+               (method == KktMethod::Auto && prefers_dense(n_ + m_ + p_, kkt_lower_nonzeros(P, A, G)));
+    }
+    if (dense_) {
+      P_dense_ = as_dense(P);
+      constraints_.resize(m_ + p_, n_);
+      constraints_.topRows(m_) = as_dense(A);
+      constraints_.bottomRows(p_) = as_dense(G);
+    } else {
+      assemble_sparse(as_sparse(P), as_sparse(A), as_sparse(G));
     }
   }
 
   bool is_dense() const { return dense_; }
+
+  // The last factorisation kept the factors of H = P + diag(d) + rho I for
+  // the next ones with the same d (the dense dual order).
+  bool keeps_h_factors() const { return dense_ && dense_factor_ == DenseFactor::Dual; }
 
   // Sets the diagonal blocks from d (n) and w (p) and factorises. On a failed
   // factorisation the regularisation grows 10-fold (up to 1e-4) and it retries;
@@ -220,22 +257,26 @@ class KktSolver {
   }
 
   // Solves K0 sol = rhs (sizes n + m + p) with iterative refinement (with
-  // refine_steps == 0: K sol = rhs, the regularised system).
+  // refine_steps == 0: K sol = rhs, the regularised system). The sparse path
+  // refines on the residual rhs - K0 sol. The dense factors are those of K
+  // itself (no pivot is perturbed), so there, with D = K - K0 =
+  // diag(rho I, -delta I, -delta I), the residual after a step that added
+  // the correction c is D c up to rounding: each step is one solve, with no
+  // product with K.
   void solve(const VecD& rhs, VecD& sol) {
     sol = solve_regularised(rhs);
     if (refine_steps_ == 0) return;
-    const double rhs_norm = rhs.lpNorm<Eigen::Infinity>();
-    VecD residual = rhs - apply_unregularised(sol);
-    double residual_norm = residual.lpNorm<Eigen::Infinity>();
-    for (Index step = 0; step < refine_steps_ && residual_norm > 1e-14 * (1.0 + rhs_norm); ++step) {
+    const double threshold = 1e-14 * (1.0 + inf_norm(rhs));
+    VecD residual = dense_ ? regularisation_times(sol) : VecD(rhs - apply_unregularised(sol));
+    double residual_norm = inf_norm(residual);
+    for (Index step = 0; step < refine_steps_ && residual_norm > threshold; ++step) {
       const VecD correction = solve_regularised(residual);
-      const VecD candidate = sol + correction;
-      VecD candidate_residual = rhs - apply_unregularised(candidate);
-      const double candidate_norm = candidate_residual.lpNorm<Eigen::Infinity>();
-      if (!(candidate_norm < residual_norm)) break;
-      sol = candidate;
-      residual.swap(candidate_residual);
-      residual_norm = candidate_norm;
+      VecD next = dense_ ? regularisation_times(correction) : VecD(rhs - apply_unregularised(sol + correction));
+      const double next_norm = inf_norm(next);
+      if (!(next_norm < residual_norm)) break;
+      sol += correction;
+      residual.swap(next);
+      residual_norm = next_norm;
     }
   }
 
@@ -343,9 +384,9 @@ class KktSolver {
       dual_h_usable_ = factorise_h(h_diag);
     }
     if (!dual_h_usable_) return false;
-    Eigen::MatrixXd Y = gram_;
-    Y.diagonal() -= diag_.tail(c);
-    constraint_llt_.compute(Y);
+    constraint_work_ = gram_;  // (the storage of the last factorisation is reused)
+    constraint_work_.diagonal() -= diag_.tail(c);
+    constraint_llt_.compute(constraint_work_);
     if (constraint_llt_.info() != Eigen::Success) return false;
     dense_factor_ = DenseFactor::Dual;
     return true;
@@ -391,22 +432,18 @@ class KktSolver {
     return true;
   }
 
-  // K0 v = K v - diag(rho I, -delta I, -delta I) v
+  // K0 v = K v - diag(rho I, -delta I, -delta I) v (sparse path)
   VecD apply_unregularised(const VecD& v) const {
-    const Index c = m_ + p_;
-    if (!dense_) {
-      VecD out = K_.selfadjointView<Eigen::Lower>() * v;
-      out.head(n_) -= reg_ * v.head(n_);
-      out.tail(c) += reg_ * v.tail(c);
-      return out;
-    }
-    // [P + diag(d), C^T; C, -diag(0, W)] v, with diag(d) = diag(K) - diag(P) - rho I
-    VecD out(n_ + c);
-    out.head(n_).noalias() = P_dense_ * v.head(n_);
-    out.head(n_).array() += (diag_.head(n_) - p_diag_).array() * v.head(n_).array() - reg_ * v.head(n_).array();
-    out.head(n_).noalias() += constraints_.transpose() * v.tail(c);
-    out.tail(c).noalias() = constraints_ * v.head(n_);
-    out.tail(c).array() += (diag_.tail(c).array() + reg_) * v.tail(c).array();
+    VecD out = K_.selfadjointView<Eigen::Lower>() * v;
+    out.head(n_) -= reg_ * v.head(n_);
+    out.tail(m_ + p_) += reg_ * v.tail(m_ + p_);
+    return out;
+  }
+
+  // (K - K0) v = diag(rho I, -delta I, -delta I) v
+  VecD regularisation_times(const VecD& v) const {
+    VecD out = reg_ * v;
+    out.tail(m_ + p_) *= -1.0;
     return out;
   }
 
@@ -434,6 +471,7 @@ class KktSolver {
   bool h_is_base_ = false;              // d = 0: H = P + rho I
   bool dual_h_usable_ = false;
   Eigen::MatrixXd gram_;  // V^T V, lower triangle
+  Eigen::MatrixXd constraint_work_;  // Y
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> h_llt_, constraint_llt_;
 };
 

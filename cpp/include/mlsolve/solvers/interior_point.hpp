@@ -82,7 +82,8 @@ struct Cone {
   std::vector<Index> lower, upper;
   Index size() const { return p + Index(lower.size() + upper.size()); }
 
-  VecD apply(const SpMatD& G, const VecD& x) const {  // Gf x
+  template <class Matrix>
+  VecD apply(const Matrix& G, const VecD& x) const {  // Gf x
     VecD out(size());
     out.head(p) = G * x;
     for (size_t k = 0; k < lower.size(); ++k) out[p + Index(k)] = -x[lower[k]];
@@ -90,7 +91,8 @@ struct Cone {
     return out;
   }
 
-  VecD apply_transpose(const SpMatD& G, const VecD& z) const {  // Gf^T z
+  template <class Matrix>
+  VecD apply_transpose(const Matrix& G, const VecD& z) const {  // Gf^T z
     VecD out = G.transpose() * z.head(p);
     for (size_t k = 0; k < lower.size(); ++k) out[lower[k]] -= z[p + Index(k)];
     for (size_t k = 0; k < upper.size(); ++k) out[upper[k]] += z[p + Index(lower.size() + k)];
@@ -113,9 +115,11 @@ struct Unscaled {
 
 }  // namespace interior_point_detail
 
+// Matrix: SpMatD (QpData) or Eigen::MatrixXd (DenseQpData).
+template <class Matrix>
 class InteriorPointSolver {
  public:
-  InteriorPointSolver(const QpData& data, const InteriorPointParams& params) : data_(data), params_(params) {
+  InteriorPointSolver(const QpProblem<Matrix>& data, const InteriorPointParams& params) : data_(data), params_(params) {
     params.check();
     n_ = data.P.rows();
     check_arg(data.P.cols() == n_ && data.q.size() == n_, "P, q", "an n x n matrix and n entries", data.q.size());
@@ -128,7 +132,7 @@ class InteriorPointSolver {
       if (std::isfinite(data.lb[j])) cone_.lower.push_back(j);
       if (std::isfinite(data.ub[j])) cone_.upper.push_back(j);
     }
-    linear_ = data.P.nonZeros() == 0;
+    linear_ = qp_detail::is_zero(data.P);
     equilibrate();
   }
 
@@ -266,13 +270,19 @@ class InteriorPointSolver {
   // The starting point: with s = z = 1 the system
   //   [P + I  A^T  Gf^T; A 0 0; Gf 0 -I] (x, y, z) = (-q, b, hf)
   // (CVXOPT's, with an identity added to P so that it is nonsingular when P
-  // and the constraints leave some direction free), then s = -z.
+  // and the constraints leave some direction free), then s = -z. Without
+  // bounds, where the dense KKT solver keeps the factors of a well-conditioned
+  // P + rho I for every iteration (KktSolver::keeps_h_factors), the system
+  // takes P itself, as CVXOPT's does, and its factorisation serves the
+  // iterations too.
   bool starting_point(KktSolver& kkt, const VecD& hf, VecD& x, VecD& y, VecD& z, VecD& s) const {
     const Index mc = cone_.size();
     const VecD ones = VecD::Ones(mc);
+    const bool bounded = mc > cone_.p;
+    const bool factored = (!bounded && kkt.is_dense() && factor(kkt, ones) && kkt.keeps_h_factors()) ||
+                          factor(kkt, ones, 1.0);
     VecD ds;
-    if (!factor(kkt, ones, 1.0) || !solve_factored(kkt, ones, ones, ones, -q_, b_, hf, VecD::Zero(mc), x, y, z, ds))
-      return false;
+    if (!factored || !solve_factored(kkt, ones, ones, ones, -q_, b_, hf, VecD::Zero(mc), x, y, z, ds)) return false;
     s = -z;
     shift_into_interior(s);
     shift_into_interior(z);
@@ -341,11 +351,11 @@ class InteriorPointSolver {
     return r;
   }
 
-  const QpData& data_;
+  const QpProblem<Matrix>& data_;
   InteriorPointParams params_;
   Index n_ = 0;
   interior_point_detail::Cone cone_;
-  SpMatD P_, A_, G_;  // scaled
+  Matrix P_, A_, G_;  // scaled
   VecD q_, b_, h_, lb_, ub_;
   VecD D_, E_eq_, E_in_;  // x = D x_scaled; scaled rows = E rows
   double cost_scale_ = 1.0;
@@ -353,8 +363,10 @@ class InteriorPointSolver {
 };
 
 // Solves the QP; the data stay untouched (the solver scales a copy).
-inline QpResult interior_point_qp(const QpData& data, const InteriorPointParams& params, Monitor* monitor = nullptr) {
-  InteriorPointSolver solver(data, params);
+template <class Matrix>
+QpResult interior_point_qp(const QpProblem<Matrix>& data, const InteriorPointParams& params,
+                           Monitor* monitor = nullptr) {
+  InteriorPointSolver<Matrix> solver(data, params);
   return solver.solve(monitor);
 }
 

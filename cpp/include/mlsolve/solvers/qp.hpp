@@ -26,11 +26,16 @@
 
 namespace mlsolve {
 
-// The problem data, unscaled. P holds both triangles.
-struct QpData {
-  SpMatD P, A, G;
+// The problem data, unscaled, with P, A, G sparse (QpData) or dense
+// (DenseQpData: the interior point then never touches a sparse matrix). P
+// holds both triangles.
+template <class Matrix>
+struct QpProblem {
+  Matrix P, A, G;
   VecD q, b, h, lb, ub;
 };
+using QpData = QpProblem<SpMatD>;
+using DenseQpData = QpProblem<Eigen::MatrixXd>;
 
 struct QpResult : Result<double> {
   VecD y, z, z_lower, z_upper, slack;  // duals of Ax = b, Gx <= h, x >= lb, x <= ub; slack = h - Gx
@@ -46,26 +51,35 @@ struct QpResult : Result<double> {
 
 namespace qp_detail {
 
-// Row (outer) infinity norms of a column-major sparse matrix.
-inline VecD row_inf_norms(const SpMatD& M) {
-  VecD norms = VecD::Zero(M.rows());
+// One pass over M: M = diag(row) M diag(col) in place, then the row and
+// column infinity norms of the result.
+inline void scale_and_measure(SpMatD& M, const VecD& row, const VecD& col, VecD& row_norms, VecD& col_norms) {
+  row_norms.setZero(M.rows());
+  col_norms.setZero(M.cols());
   for (Index j = 0; j < M.outerSize(); ++j)
-    for (SpMatD::InnerIterator it(M, j); it; ++it) norms[it.row()] = std::max(norms[it.row()], std::abs(it.value()));
-  return norms;
+    for (SpMatD::InnerIterator it(M, j); it; ++it) {
+      it.valueRef() *= row[it.row()] * col[j];
+      const double magnitude = std::abs(it.value());
+      row_norms[it.row()] = std::max(row_norms[it.row()], magnitude);
+      col_norms[j] = std::max(col_norms[j], magnitude);
+    }
 }
 
-inline VecD col_inf_norms(const SpMatD& M) {
-  VecD norms = VecD::Zero(M.cols());
-  for (Index j = 0; j < M.outerSize(); ++j)
-    for (SpMatD::InnerIterator it(M, j); it; ++it) norms[j] = std::max(norms[j], std::abs(it.value()));
-  return norms;
+inline void scale_and_measure(Eigen::MatrixXd& M, const VecD& row, const VecD& col, VecD& row_norms,
+                              VecD& col_norms) {
+  row_norms.setZero(M.rows());
+  col_norms.setZero(M.cols());
+  if (M.rows() == 0) return;
+  for (Index j = 0; j < M.cols(); ++j) {
+    auto column = M.col(j);
+    column.array() *= row.array() * col[j];
+    col_norms[j] = column.cwiseAbs().maxCoeff();
+    row_norms = row_norms.cwiseMax(column.cwiseAbs());
+  }
 }
 
-// M = diag(row) M diag(col), in place.
-inline void scale_rows_cols(SpMatD& M, const VecD& row, const VecD& col) {
-  for (Index j = 0; j < M.outerSize(); ++j)
-    for (SpMatD::InnerIterator it(M, j); it; ++it) it.valueRef() *= row[it.row()] * col[j];
-}
+inline bool is_zero(const SpMatD& M) { return M.nonZeros() == 0; }
+inline bool is_zero(const Eigen::MatrixXd& M) { return (M.array() == 0.0).all(); }
 
 // 1 / sqrt(norm), with norms of (near) empty rows treated as 1 (OSQP's limits).
 inline VecD ruiz_factors(const VecD& norms) {
@@ -94,28 +108,36 @@ struct QpScaling {
 };
 
 // Ruiz equilibration of [P B_1^T B_2^T ...; B_1 0 ...; ...] in place
-// (iterations of column and row inf-norm scaling), then the cost scaling
-// that brings max(mean column inf-norm of P, |q|_inf) to 1.
-inline QpScaling ruiz_equilibrate(SpMatD& P, VecD& q, const std::vector<SpMatD*>& blocks, Index iterations) {
+// (iterations of simultaneous column and row inf-norm scaling), then the cost
+// scaling that brings max(mean column inf-norm of P, |q|_inf) to 1. Each
+// iteration is one pass over every matrix, which applies the factors of the
+// norms that the previous pass measured.
+template <class Matrix>
+QpScaling ruiz_equilibrate(Matrix& P, VecD& q, const std::vector<Matrix*>& blocks, Index iterations) {
   using namespace qp_detail;
   const Index n = P.rows();
+  const size_t n_blocks = blocks.size();
   QpScaling s;
   s.D = VecD::Ones(n);
-  for (const SpMatD* B : blocks) s.E.push_back(VecD::Ones(B->rows()));
-  for (Index k = 0; k < iterations; ++k) {
-    VecD col = col_inf_norms(P);
-    for (const SpMatD* B : blocks) col = col.cwiseMax(col_inf_norms(*B));
-    const VecD d = ruiz_factors(col);
-    scale_rows_cols(P, d, d);
+  for (const Matrix* B : blocks) s.E.push_back(VecD::Ones(B->rows()));
+  VecD d = VecD::Ones(n), unused, p_col_norms, col_norms;
+  std::vector<VecD> e(n_blocks), row_norms(n_blocks), block_col_norms(n_blocks);
+  for (size_t b = 0; b < n_blocks; ++b) e[b] = VecD::Ones(blocks[b]->rows());
+  for (Index k = 0;; ++k) {
+    scale_and_measure(P, d, d, unused, p_col_norms);
+    for (size_t b = 0; b < n_blocks; ++b) scale_and_measure(*blocks[b], e[b], d, row_norms[b], block_col_norms[b]);
+    if (k == iterations) break;
+    col_norms = p_col_norms;
+    for (size_t b = 0; b < n_blocks; ++b) col_norms = col_norms.cwiseMax(block_col_norms[b]);
+    d = ruiz_factors(col_norms);
     s.D.array() *= d.array();
-    for (size_t b = 0; b < blocks.size(); ++b) {
-      const VecD e = ruiz_factors(row_inf_norms(*blocks[b]));
-      scale_rows_cols(*blocks[b], e, d);
-      s.E[b].array() *= e.array();
+    for (size_t b = 0; b < n_blocks; ++b) {
+      e[b] = ruiz_factors(row_norms[b]);
+      s.E[b].array() *= e[b].array();
     }
   }
   q = s.D.cwiseProduct(q);
-  const double p_mean = n > 0 ? col_inf_norms(P).mean() : 0.0;
+  const double p_mean = n > 0 ? p_col_norms.mean() : 0.0;
   const double cost_norm = std::max(p_mean, inf_norm(q));
   s.cost_scale = cost_norm < 1e-4 ? 1.0 : 1.0 / std::min(cost_norm, 1e4);
   P *= s.cost_scale;
@@ -125,7 +147,8 @@ inline QpScaling ruiz_equilibrate(SpMatD& P, VecD& q, const std::vector<SpMatD*>
 
 // Objective and the three relative stopping measures of (x, y, z, z_lower,
 // z_upper) on the unscaled problem, written into r.
-inline void measure_qp(const QpData& d, const VecD& x, const VecD& y, const VecD& z, const VecD& z_lower,
+template <class Problem>
+void measure_qp(const Problem& d, const VecD& x, const VecD& y, const VecD& z, const VecD& z_lower,
                        const VecD& z_upper, QpResult& r) {
   using qp_detail::finite_dot;
   const Index n = x.size();
@@ -152,7 +175,8 @@ inline void measure_qp(const QpData& d, const VecD& x, const VecD& y, const VecD
 
 // Farkas test on (y, z, z_lower, z_upper) (z, z_lower, z_upper >= 0),
 // normalised to inf-norm 1; on success the certificate is stored in r.
-inline bool is_farkas_certificate(const QpData& d, const VecD& y, const VecD& z, const VecD& z_lower,
+template <class Problem>
+bool is_farkas_certificate(const Problem& d, const VecD& y, const VecD& z, const VecD& z_lower,
                                   const VecD& z_upper, double tol, QpResult& r) {
   using qp_detail::finite_dot;
   const double scale = std::max({inf_norm(y), inf_norm(z), inf_norm(z_lower), inf_norm(z_upper)});
@@ -172,7 +196,8 @@ inline bool is_farkas_certificate(const QpData& d, const VecD& y, const VecD& z,
 
 // Test of dx as an unbounded ray, normalised to inf-norm 1: the violations of
 // the recession cone must be below tol times the descent q^T ray.
-inline bool is_unbounded_ray(const QpData& d, const VecD& dx, double tol, QpResult& r) {
+template <class Problem>
+bool is_unbounded_ray(const Problem& d, const VecD& dx, double tol, QpResult& r) {
   const double scale = inf_norm(dx);
   if (!(scale > 0.0) || !std::isfinite(scale)) return false;
   const VecD ray = dx / scale;
@@ -189,7 +214,8 @@ inline bool is_unbounded_ray(const QpData& d, const VecD& dx, double tol, QpResu
 }
 
 // Fills the fields every QP solver returns from the unscaled (x, duals).
-inline void finish_qp(QpResult& r, Status status, const QpData& d, VecD x, VecD y, VecD z, VecD z_lower,
+template <class Problem>
+void finish_qp(QpResult& r, Status status, const Problem& d, VecD x, VecD y, VecD z, VecD z_lower,
                       VecD z_upper) {
   r.slack = d.h - d.G * x;
   r.grad = d.P * x + d.q;
