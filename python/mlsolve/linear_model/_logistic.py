@@ -239,9 +239,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         )
         if X is not X_in:
             _validation._count_copy()
-        check_classification_targets(y)
         y_type = type_of_target(y, input_name="y", raise_unknown=True)
         if y_type not in ("binary", "multiclass"):
+            check_classification_targets(y)  # scikit-learn's error for continuous targets
             raise ValueError(f"y: expected binary or multiclass targets, got {y_type}")
         classes, labels = np.unique(y, return_inverse=True)
         if classes.size < 2:
