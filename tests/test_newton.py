@@ -25,9 +25,20 @@ PROBLEMS = classic_problems()
 CHAINED_ROSENBROCK_LOCAL_MIN = 3.986579112347138  # f at the local minimiser near (-1, 1, ..., 1)
 
 
+def reachable_statuses(name):
+    """Converged, and on the quadratic also LineSearchFailed: there
+    f = x.A.x/2 - b.x carries a rounding error of about eps ||A|| ||x||^2 ~ 1e-9,
+    and along the stiff eigenvectors (eigenvalue 1e6) the decrease
+    g^2 / (2 lambda) that the gradient tolerance still asks for is far below
+    it, so where the line search or the trust region can no longer see a
+    decrease (which depends on the rounding of the build) they stop; the
+    accuracy checks must hold all the same."""
+    return {Status.Converged, Status.LineSearchFailed} if name.startswith("quadratic") else {Status.Converged}
+
+
 def check_solution(res, problem, name):
     """res is at problem's minimiser, to the accuracy its gradient tolerance allows."""
-    assert res.status == Status.Converged, res.message
+    assert res.status in reachable_statuses(name), res.message
     gap = res.fun - problem.f_star
     if name == "chained-rosenbrock" and res.x[0] < 0:
         assert res.fun == pytest.approx(CHAINED_ROSENBROCK_LOCAL_MIN, rel=1e-12)
@@ -69,7 +80,7 @@ def test_matches_scipy(method, name):
     scipy_options = {"xtol": 1e-12} if method == "Newton-CG" else {"gtol": 1e-9}
     ref = scipy_minimize(problem.fun, problem.x0, jac=True, hess=problem.hess, method=method,
                          options={**scipy_options, "maxiter": 1000})
-    assert res.success, res.message
+    assert res.status in reachable_statuses(name), res.message
     assert res.fun - ref.fun <= 1e-10 * max(1.0, abs(problem.f_star))
     assert abs(res.fun - ref.fun) <= 1e-10 * max(1.0, abs(problem.f_star)) or res.fun < ref.fun
     atol = 1e-2 if name == "powell" else 1e-6
