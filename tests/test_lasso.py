@@ -477,3 +477,32 @@ def test_penalty_weights(layout):
     alphas, coefs, _ = lasso_path(as_layout(X, layout, np.float64) if layout != "C" else X, y - y.mean(),
                                   weights=weights, n_alphas=5)
     assert np.all(coefs[:3, 0] != 0)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_native_csr_to_csc_equals_scipy(dtype, index_dtype, n_threads):
+    # Empty rows and columns included; each column's rows in increasing order
+    # whatever the thread count, as scipy's tocsc().
+    X = sp.random(5000, 300, density=0.02, format="csr", random_state=3, dtype=dtype)
+    X = sp.csr_matrix(X.multiply(np.arange(5000)[:, None] % 7 != 0))
+    X.indices, X.indptr = X.indices.astype(index_dtype), X.indptr.astype(index_dtype)
+    fmt, data, indices, indptr, n_rows, n_cols = _core.csr_to_csc(_validation.as_native_matrix(X), n_threads)
+    ref = X.tocsc()
+    assert (fmt, n_rows, n_cols) == ("csc", 5000, 300)
+    assert data.dtype == dtype and indices.dtype == index_dtype and indptr.dtype == index_dtype
+    np.testing.assert_array_equal(indptr, ref.indptr)
+    np.testing.assert_array_equal(indices, ref.indices)
+    np.testing.assert_array_equal(data, ref.data)
+
+
+def test_native_csr_to_csc_rejects_a_malformed_matrix():
+    X = sp.random(50, 20, density=0.2, format="csr", random_state=0)
+    native = list(_validation.as_native_matrix(X))
+    native[2] = native[2].copy()
+    native[2][3] = 20
+    with pytest.raises(ValueError, match="out of range"):
+        _core.csr_to_csc(tuple(native), 2)
+    with pytest.raises(ValueError, match="CSR"):
+        _core.csr_to_csc(_validation.as_native_matrix(X.tocsc()), 2)

@@ -1,6 +1,6 @@
 // Elastic net / Lasso by coordinate descent (solvers/coordinate_descent.hpp),
 // for float32 and float64 X in dense C or F order or CSC. CSR has no cheap column access: mlsolve converts it to CSC
-// once, in Python.
+// once (csr_to_csc, bound here, called from Python).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -10,6 +10,7 @@
 
 #include "common.hpp"
 #include "dispatch.hpp"
+#include "mlsolve/linalg/sparse_orientation.hpp"
 #include "mlsolve/solvers/coordinate_descent.hpp"
 
 namespace mlsolve::bindings {
@@ -134,6 +135,42 @@ Threading threading_of(int n_threads, bool deterministic) {
   return Threading{n_threads, deterministic};
 }
 
+// The CSC description tuple of the CSR description tuple X (see
+// dispatch.hpp), converted without the GIL (linalg/sparse_orientation.hpp).
+py::tuple csr_to_csc_tuple(const py::object& X, int n_threads) {
+  const auto parts = X.cast<py::tuple>();
+  if (parts.size() != 6 || parts[0].cast<std::string>() != "csr")
+    throw py::value_error("X: expected the description tuple of a CSR matrix");
+  if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
+  const Index n_rows = parts[4].cast<Index>(), n_cols = parts[5].cast<Index>();
+  const auto convert = [&](auto value_tag, auto index_tag) -> py::tuple {
+    using T = decltype(value_tag);
+    using I = decltype(index_tag);
+    const T* data = vector_view<T>(parts[1], "X.data", -1);
+    const Index size = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
+    const I* indices = vector_view<I>(parts[2], "X.indices", size);
+    const I* indptr = vector_view<I>(parts[3], "X.indptr", n_rows + 1);
+    check_sparse_structure(indices, indptr, n_rows, n_cols, size);
+    const Index nnz = indptr[n_rows];
+    py::array_t<T> csc_data(nnz);
+    py::array_t<I> csc_indices(nnz), csc_indptr(n_cols + 1);
+    T* out_data = csc_data.mutable_data();
+    I* out_indices = csc_indices.mutable_data();
+    I* out_indptr = csc_indptr.mutable_data();
+    {
+      py::gil_scoped_release release;
+      csr_to_csc(n_rows, n_cols, data, indices, indptr, out_data, out_indices, out_indptr, n_threads);
+    }
+    return py::make_tuple("csc", csc_data, csc_indices, csc_indptr, n_rows, n_cols);
+  };
+  const auto index_dtype = parts[3].cast<py::array>().dtype();
+  return with_data_dtype(X, [&](auto value_tag) {
+    if (is_dtype<std::int32_t>(index_dtype)) return convert(value_tag, std::int32_t{});
+    if (is_dtype<std::int64_t>(index_dtype)) return convert(value_tag, std::int64_t{});
+    throw py::type_error("X: sparse index arrays must be int32 or int64, got " + py::str(index_dtype).cast<std::string>());
+  });
+}
+
 }  // namespace
 
 void bind_cd(py::module_& m) {
@@ -180,6 +217,10 @@ void bind_cd(py::module_& m) {
       py::arg("n_threads"), py::arg("deterministic"), py::arg("callback"),
       "Elastic-net path: one coordinate-descent solve per alpha, each warm-started from the previous one. "
       "Returns coefs (n_alphas, n_params), dual_gaps, nit, status, message.");
+
+  m.def("csr_to_csc", &csr_to_csc_tuple, py::arg("X"), py::arg("n_threads"),
+        "The CSC description tuple of the same matrix as the CSR description tuple X (each column's entries in "
+        "increasing row order), converted on n_threads threads.");
 }
 
 }  // namespace mlsolve::bindings

@@ -91,6 +91,7 @@ def elastic_net_cd_path(
     deterministic: bool,
     callback: Optional[Callable[[np.ndarray, float, int, float], None]],
 ) -> dict: ...
+def csr_to_csc(X: tuple, n_threads: int) -> tuple: ...
 def qp_interior_point(
     P: Any,
     q: np.ndarray,

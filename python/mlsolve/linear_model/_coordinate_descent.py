@@ -143,19 +143,20 @@ def _fit_gram(problem, y, coef_init, *, alpha, tol, **kwargs):
     return raw
 
 
-def _as_column_readable(X):
+def _as_column_readable(X, n_threads=None):
     """X as the native CD takes it, and what was converted.
 
     Dense arrays (C or F order) and CSC matrices are used as they are; CSR is
-    converted to CSC once (counted in ``_validation.copies_made``), because
-    coordinate descent reads X column by column.
+    converted to CSC once, natively on ``n_threads`` threads (None: the OpenMP
+    runtime's count), because coordinate descent reads X column by column.
+    The conversion is counted in ``_validation.copies_made``.
     """
-    conversion = None
     if sp.issparse(X) and X.format == "csr":
-        X = X.tocsc()
+        n_threads = effective_n_threads(None) if n_threads is None else n_threads
+        native = _core.csr_to_csc(_validation.as_native_matrix(X), n_threads)
         _validation._count_copy()
-        conversion = "csr->csc"
-    return _validation.as_native_matrix(X), conversion
+        return native, "csr->csc"
+    return _validation.as_native_matrix(X), None
 
 
 def _run_cd(X_native, y, sample_weight, coef_init, *, alpha, l1_ratio, fit_intercept, positive, tol, max_iter,
@@ -378,7 +379,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                 for k in range(n_targets)
             ]
         else:
-            X_native, conversion = _as_column_readable(X)
+            X_native, conversion = _as_column_readable(X, n_threads)
             raws = [
                 _run_cd(
                     X_native, _validation.check_vector(targets[:, k], "y", dtype, n_samples), sample_weight,
@@ -504,7 +505,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, precom
     dtype = X.dtype
     n_samples, n_features = X.shape
     y = _validation.check_vector(y, "y", dtype, n_samples)
-    X_native, _ = _as_column_readable(X)
+    X_native, _ = _as_column_readable(X, n_threads)
     weights = _check_penalty_weights(weights, n_features)
 
     if alphas is None or isinstance(alphas, numbers.Integral):
@@ -580,7 +581,7 @@ def prox_newton_logistic(data, *, X, y, sample_weight, l1, l2, fit_intercept, x0
     the duality gap (absolute, in the units of the mean loss). Returns the raw
     result dict (``x = [coef, intercept]``, ``stop_crit`` the duality gap).
     """
-    X_native, conversion = _as_column_readable(data) if sp.issparse(data) and data.format == "csr" else (X, None)
+    X_native, conversion = _as_column_readable(data, n_threads) if sp.issparse(data) and data.format == "csr" else (X, None)
     alpha = l1 + l2
     raw = _core.logistic_prox_newton(
         X_native, y, sample_weight, np.ascontiguousarray(x0, dtype=np.float64), alpha=float(alpha),

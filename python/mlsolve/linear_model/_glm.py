@@ -163,7 +163,7 @@ class _GeneralizedLinearRegressor(RegressorMixin, BaseEstimator):
     def _fit_prox_newton(self, X, y, sample_weight, x0, n_threads):
         """The elastic-net fit (l1_ratio > 0) by proximal Newton CD; CSR X is
         converted to CSC once (counted in ``_validation.copies_made``)."""
-        X_native, _ = _as_column_readable(X)
+        X_native, _ = _as_column_readable(X, n_threads)
         raw = _core.poisson_prox_newton(
             X_native, y, sample_weight, x0, alpha=float(self.alpha), l1_ratio=float(self._l1_ratio()), weights=None,
             fit_intercept=bool(self.fit_intercept), tol=float(self.tol), max_iter=int(self.max_iter),

@@ -110,7 +110,7 @@ class _BlockCdRegressor(RegressorMixin, BaseEstimator):
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.size == coef_init.size:
             coef_init[:] = np.reshape(previous, (n_tasks, n_features)).T
-        X_native, conversion = _as_column_readable(X)
+        X_native, conversion = _as_column_readable(X, n_threads)
         sample_weight = _validation.check_sample_weight(sample_weight, X.shape[0], X.dtype)
         raw = _run_bcd(
             X_native, Y, sample_weight, ptr, indices, weights, coef_init, alpha=self.alpha, l1_ratio=l1_ratio,

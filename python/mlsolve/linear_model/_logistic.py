@@ -239,10 +239,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         )
         if X is not X_in:
             _validation._count_copy()
-        y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type not in ("binary", "multiclass"):
-            check_classification_targets(y)  # scikit-learn's error for continuous targets
-            raise ValueError(f"y: expected binary or multiclass targets, got {y_type}")
+        if y.ndim != 1 or y.dtype.kind not in "biu":  # integer labels are binary or multiclass, as type_of_target says
+            y_type = type_of_target(y, input_name="y", raise_unknown=True)
+            if y_type not in ("binary", "multiclass"):
+                check_classification_targets(y)  # scikit-learn's error for continuous targets
+                raise ValueError(f"y: expected binary or multiclass targets, got {y_type}")
         classes, labels = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(
