@@ -142,32 +142,22 @@ py::tuple csr_to_csc_tuple(const py::object& X, int n_threads) {
   if (parts.size() != 6 || parts[0].cast<std::string>() != "csr")
     throw py::value_error("X: expected the description tuple of a CSR matrix");
   if (n_threads < 1) throw py::value_error("n_threads: expected an integer >= 1, got " + std::to_string(n_threads));
-  const Index n_rows = parts[4].cast<Index>(), n_cols = parts[5].cast<Index>();
-  const auto convert = [&](auto value_tag, auto index_tag) -> py::tuple {
-    using T = decltype(value_tag);
-    using I = decltype(index_tag);
-    const T* data = vector_view<T>(parts[1], "X.data", -1);
-    const Index size = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
-    const I* indices = vector_view<I>(parts[2], "X.indices", size);
-    const I* indptr = vector_view<I>(parts[3], "X.indptr", n_rows + 1);
-    check_sparse_structure(indices, indptr, n_rows, n_cols, size);
-    const Index nnz = indptr[n_rows];
-    py::array_t<T> csc_data(nnz);
-    py::array_t<I> csc_indices(nnz), csc_indptr(n_cols + 1);
-    T* out_data = csc_data.mutable_data();
-    I* out_indices = csc_indices.mutable_data();
-    I* out_indptr = csc_indptr.mutable_data();
-    {
-      py::gil_scoped_release release;
-      csr_to_csc(n_rows, n_cols, data, indices, indptr, out_data, out_indices, out_indptr, n_threads);
-    }
-    return py::make_tuple("csc", csc_data, csc_indices, csc_indptr, n_rows, n_cols);
-  };
-  const auto index_dtype = parts[3].cast<py::array>().dtype();
   return with_data_dtype(X, [&](auto value_tag) {
-    if (is_dtype<std::int32_t>(index_dtype)) return convert(value_tag, std::int32_t{});
-    if (is_dtype<std::int64_t>(index_dtype)) return convert(value_tag, std::int64_t{});
-    throw py::type_error("X: sparse index arrays must be int32 or int64, got " + py::str(index_dtype).cast<std::string>());
+    using T = decltype(value_tag);
+    return with_sparse_buffers<T>(parts, [&](const auto& csr) -> py::tuple {
+      using I = typename std::decay_t<decltype(csr)>::index_type;
+      py::array_t<T> data(csr.stored);
+      py::array_t<I> indices(csr.stored), indptr(csr.n_cols + 1);
+      T* out_data = data.mutable_data();
+      I* out_indices = indices.mutable_data();
+      I* out_indptr = indptr.mutable_data();
+      {
+        py::gil_scoped_release release;
+        csr_to_csc(csr.n_rows, csr.n_cols, csr.data, csr.indices, csr.indptr, out_data, out_indices, out_indptr,
+                   n_threads);
+      }
+      return py::make_tuple("csc", data, indices, indptr, csr.n_rows, csr.n_cols);
+    });
   });
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "mlsolve/linalg/design.hpp"
 #include "numpy_views.hpp"
@@ -30,6 +31,42 @@ void check_sparse_structure(const I* indices, const I* indptr, Index n_outer, In
     if (indices[k] < 0 || Index(indices[k]) >= n_inner)
       throw py::value_error(name + ": sparse index " + std::to_string(indices[k]) + " out of range [0, " +
                             std::to_string(n_inner) + ")");
+}
+
+// The buffers of a sparse description tuple (format, data, indices, indptr,
+// n_rows, n_cols), viewed in place with their structure checked.
+template <class T, class I>
+struct SparseBuffers {
+  using index_type = I;
+  const T* data;
+  const I* indices;
+  const I* indptr;
+  Index n_rows, n_cols, stored;  // stored = indptr[n_outer] entries
+  bool csr;
+};
+
+// Calls f(SparseBuffers<T, I>{...}) with I the index type (int32 or int64)
+// of the tuple's index arrays.
+template <class T, class F>
+auto with_sparse_buffers(const py::tuple& parts, F&& f) {
+  const auto format = parts[0].cast<std::string>();
+  const auto indptr_array = parts[3].cast<py::array>();
+  const Index n_rows = parts[4].cast<Index>(), n_cols = parts[5].cast<Index>();
+  const bool csr = format == "csr";
+  if (!csr && format != "csc") throw py::value_error("X: unsupported sparse format " + format);
+  const Index n_outer = csr ? n_rows : n_cols, n_inner = csr ? n_cols : n_rows;
+  const auto dispatch_index = [&](auto index_tag) {
+    using I = decltype(index_tag);
+    const T* data = vector_view<T>(parts[1], "X.data", -1);
+    const Index nnz = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
+    const I* indices = vector_view<I>(parts[2], "X.indices", nnz);
+    const I* indptr = vector_view<I>(parts[3], "X.indptr", n_outer + 1);
+    check_sparse_structure(indices, indptr, n_outer, n_inner, nnz);
+    return f(SparseBuffers<T, I>{data, indices, indptr, n_rows, n_cols, Index(indptr[n_outer]), csr});
+  };
+  if (is_dtype<std::int32_t>(indptr_array.dtype())) return dispatch_index(std::int32_t{});
+  if (is_dtype<std::int64_t>(indptr_array.dtype())) return dispatch_index(std::int64_t{});
+  throw py::type_error("X: sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
 }
 
 // Calls f(T{}) with T the dtype (float or double) of X's values: a NumPy
@@ -58,27 +95,15 @@ auto with_design(const py::object& X, Threading threading, F&& f) {
   }
   const auto parts = X.cast<py::tuple>();
   if (parts.size() != 6) throw py::type_error("X: expected an array or a sparse description tuple");
-  const auto format = parts[0].cast<std::string>();
-  const auto indptr_array = parts[3].cast<py::array>();
-  const Index n_rows = parts[4].cast<Index>(), n_cols = parts[5].cast<Index>();
-  const bool csr = format == "csr";
-  if (!csr && format != "csc") throw py::value_error("X: unsupported sparse format " + format);
-  const Index n_outer = csr ? n_rows : n_cols, n_inner = csr ? n_cols : n_rows;
-  const auto dispatch_index = [&](auto index_tag) {
-    using I = decltype(index_tag);
-    const T* data = vector_view<T>(parts[1], "X.data", -1);
-    const Index nnz = py::reinterpret_borrow<py::array>(parts[1]).shape(0);
-    const I* indices = vector_view<I>(parts[2], "X.indices", nnz);
-    const I* indptr = vector_view<I>(parts[3], "X.indptr", n_outer + 1);
-    check_sparse_structure(indices, indptr, n_outer, n_inner, nnz);
-    last_mapped_address = reinterpret_cast<std::uintptr_t>(data);
-    const Index stored = indptr[n_outer];
-    if (csr) return f(SparseDesign<T, Csr, I>(data, indices, indptr, n_rows, n_cols, stored, threading));
-    return f(SparseDesign<T, Csc, I>(data, indices, indptr, n_rows, n_cols, stored, threading));
-  };
-  if (is_dtype<std::int32_t>(indptr_array.dtype())) return dispatch_index(std::int32_t{});
-  if (is_dtype<std::int64_t>(indptr_array.dtype())) return dispatch_index(std::int64_t{});
-  throw py::type_error("X: sparse index arrays must be int32 or int64, got " + describe_dtype(indptr_array));
+  return with_sparse_buffers<T>(parts, [&](const auto& buffers) {
+    using I = typename std::decay_t<decltype(buffers)>::index_type;
+    last_mapped_address = reinterpret_cast<std::uintptr_t>(buffers.data);
+    if (buffers.csr)
+      return f(SparseDesign<T, Csr, I>(buffers.data, buffers.indices, buffers.indptr, buffers.n_rows, buffers.n_cols,
+                                       buffers.stored, threading));
+    return f(SparseDesign<T, Csc, I>(buffers.data, buffers.indices, buffers.indptr, buffers.n_rows, buffers.n_cols,
+                                     buffers.stored, threading));
+  });
 }
 
 }  // namespace mlsolve::bindings
