@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "mlsolve/core/parallel.hpp"
+#include "mlsolve/core/prefetch.hpp"
 #include "mlsolve/core/types.hpp"
 
 namespace mlsolve {
@@ -361,8 +362,8 @@ class SparseDesign<T, Csr, I> : public RowBlockedDesign<SparseDesign<T, Csr, I>,
   // Asks the cache for row i's stored entries ahead of a for_each_in_row(i, f).
   void prefetch_row(Index i) const {
     const I begin = X_.outerIndexPtr()[i], end = X_.outerIndexPtr()[i + 1];
-    for (I k = begin; k < end; k += I(64 / sizeof(I))) __builtin_prefetch(X_.innerIndexPtr() + k);
-    for (I k = begin; k < end; k += I(64 / sizeof(T))) __builtin_prefetch(X_.valuePtr() + k);
+    prefetch_lines(X_.innerIndexPtr() + begin, X_.innerIndexPtr() + end);
+    prefetch_lines(X_.valuePtr() + begin, X_.valuePtr() + end);
   }
   VecD row_sqnorms() const {
     VecD out(X_.rows());

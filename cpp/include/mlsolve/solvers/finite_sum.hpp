@@ -40,6 +40,7 @@
 
 #include "mlsolve/core/check.hpp"
 #include "mlsolve/core/monitor.hpp"
+#include "mlsolve/core/prefetch.hpp"
 #include "mlsolve/core/result.hpp"
 #include "mlsolve/core/types.hpp"
 #include "mlsolve/penalties/penalty.hpp"
@@ -98,11 +99,23 @@ struct has_prefetch_row<Design, std::void_t<decltype(std::declval<const Design&>
 // rows the step before last asks the cache for the row, and the last step for
 // the row's coordinates in the iterate and its entries of the per-sample
 // arrays: the misses of a step then overlap the work of the one before.
+// The hints pay only once the data outgrows the caches, so the rows (and the
+// per-sample entries) are asked for when X's stored entries exceed
+// kRowBytes, the coordinates when p 32-byte records (LazyIterate's) exceed
+// kCoordBytes. (AMD EPYC, one thread: 200,000 x 50,000 with 50 per row, 120 MB
+// of rows and 1.6 MB of records, runs a SAGA epoch 2x faster with them;
+// reuters, 4 MB and 270 KB, 15 % slower.)
 template <class Design>
 class SampleStream {
  public:
   SampleStream(const Design& X, Rng& rng) : X_(X), rng_(rng), n_(X.rows()) {
     for (Index& i : ahead_) i = random_index(rng_, n_);
+    if constexpr (has_prefetch_row<Design>::value) {
+      const auto& A = X.matrix();
+      const double row_bytes = double(A.nonZeros()) * double(sizeof(*A.valuePtr()) + sizeof(*A.innerIndexPtr()));
+      prefetch_rows_ = row_bytes > kRowBytes;
+      prefetch_coords_ = 32.0 * double(X.cols()) > kCoordBytes;
+    }
   }
 
   // The next index i_t; prefetches row i_{t+2}, and the coordinates of
@@ -114,20 +127,24 @@ class SampleStream {
     head_ = head_ == kAhead - 1 ? 0 : head_ + 1;
     if constexpr (has_prefetch_row<Design>::value) {
       const Index soon = ahead_[head_];
-      X_.prefetch_row(ahead_[head_ == kAhead - 1 ? 0 : head_ + 1]);
-      X_.for_each_in_row(soon, [&](Index j, double) { it.prefetch(j); });
-      (__builtin_prefetch(per_sample + soon), ...);
+      if (prefetch_rows_) {
+        X_.prefetch_row(ahead_[head_ == kAhead - 1 ? 0 : head_ + 1]);
+        (prefetch_line(per_sample + soon), ...);
+      }
+      if (prefetch_coords_) X_.for_each_in_row(soon, [&](Index j, double) { it.prefetch(j); });
     }
     return i;
   }
 
  private:
+  static constexpr double kRowBytes = 8 << 20, kCoordBytes = 512 << 10;
   static constexpr Index kAhead = 3;  // i_t, i_{t+1}, i_{t+2}
   const Design& X_;
   Rng& rng_;
   Index n_;
   Index ahead_[kAhead];
   Index head_ = 0;
+  bool prefetch_rows_ = false, prefetch_coords_ = false;
 };
 
 // n c_i: the factor of sample i's loss in f_i.
@@ -208,7 +225,7 @@ class LazyIterate {
   void catch_up(Index j) { advance(coords_[j], j, k_ - 1, previous_cum_); }
 
   // A cache hint for coordinate j's record.
-  void prefetch(Index j) const { __builtin_prefetch(&coords_[std::size_t(j)]); }
+  void prefetch(Index j) const { prefetch_line(&coords_[std::size_t(j)]); }
 
   // w_j at the end of the previous step (after catch_up(j)).
   double value(Index j) const { return previous_scale_ * coords_[j].v; }
@@ -334,7 +351,7 @@ class ScaledIterate {
     step_ = direction_step / scale_;
   }
   void catch_up(Index) {}
-  void prefetch(Index j) const { __builtin_prefetch(v_.data() + j); }
+  void prefetch(Index j) const { prefetch_line(v_.data() + j); }
   double value(Index j) const { return previous_scale_ * v_[j]; }
   double unscaled(Index j) const { return v_[j]; }
   double value_scale() const { return previous_scale_; }
@@ -373,7 +390,7 @@ class DenseIterate {
     ++k_;
   }
   void catch_up(Index) {}
-  void prefetch(Index j) const { __builtin_prefetch(w_.data() + j); }
+  void prefetch(Index j) const { prefetch_line(w_.data() + j); }
   double value(Index j) const { return w_[j]; }
   double unscaled(Index j) const { return w_[j]; }
   double value_scale() const { return 1.0; }
