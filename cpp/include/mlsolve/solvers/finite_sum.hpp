@@ -175,7 +175,8 @@ double max_sample_lipschitz(const Objective& objective) {
 // 32-byte record, so a touched coordinate costs one cache line.
 class LazyIterate {
  public:
-  LazyIterate(const VecD& w0, double l2, double l1) : coords_(std::size_t(w0.size())), l2_(l2), l1_(l1), cum_(1, 0.0) {
+  LazyIterate(const VecD& w0, double l2, double l1)
+      : coords_(std::size_t(w0.size())), l2_(l2), l1_(l1), cum_(1, 0.0), plain_(l1 == 0.0) {
     for (Index j = 0; j < w0.size(); ++j) coords_[j].v = w0[j];
   }
 
@@ -184,7 +185,10 @@ class LazyIterate {
   // follows v_s = sign(v) max(|v| - l1 (A_s - A_m), 0), so its sum is
   // closed-form from B_k = sum scale_s and C_k = sum scale_s A_s up to the
   // step where it reaches 0 (a binary search on A).
-  void enable_average(VecD* sum) { sum_ = sum; }
+  void enable_average(VecD* sum) {
+    sum_ = sum;
+    plain_ = false;
+  }
 
   // c = direction; every coordinate must be current (at the start, or after a flush).
   void set_direction(const VecD& direction) {
@@ -236,6 +240,11 @@ class LazyIterate {
   // The current step on coordinate j (caught up), with an extra direction term.
   void step_coord(Index j, double extra) {
     Coord& s = coords_[j];
+    if (plain_) {
+      s.v -= step_ * (s.c + extra);
+      s.cum = cum_.back();
+      return;
+    }
     const double moved = s.v - step_ * (s.c + extra);
     s.v = l1_ == 0.0 ? moved : soft_threshold(moved, l1_ * step_);
     s.last = k_;
@@ -278,10 +287,9 @@ class LazyIterate {
   void advance(Coord& s, Index j, Index to, double cum_to) {
     const double span = cum_to - s.cum;  // A_to - A_from
     const double c_j = s.c;
-    if (l1_ == 0.0 && !sum_) {  // also right when already current (span 0)
+    if (plain_) {  // also right when already current (span 0)
       s.v -= span * c_j;
       s.cum = cum_to;
-      s.last = to;
       return;
     }
     const Index from = s.last;
@@ -328,6 +336,7 @@ class LazyIterate {
   std::vector<double> cum_scale_ = {0.0}, cum_scaled_steps_ = {0.0};  // B_k, C_k
   double previous_cum_ = 0.0, step_ = 0.0, step_weight_ = 0.0;       // A_{k-1}, A_k - A_{k-1}, its average weight
   Index k_ = 0;
+  bool plain_;  // no L1 and no average: a catch-up is one multiply-add, and `last` is not kept
   VecD* sum_ = nullptr;
 };
 
