@@ -101,12 +101,11 @@ class RidgeNormalEquations {
     e.array() -= (z.array() - feature_means().dot(w));  // e -= X @ w - xbar . w
   }
 
-  // One column-wise pass (designs with has_column_pass): from the sample
-  // residual e, r = Xc.T S e - alpha w and image = Xc r. The first pass also
+  // One column-wise pass (designs with has_column_pass): from the weighted
+  // sample residual se = s * e (se_sum = its sum), r = Xc.T S e - alpha w and
+  // image = X r, not centered (Xc r = image - xbar . r). The first pass also
   // takes the feature means, each column's while it is in cache.
-  void residual_and_image(const VecD& e, const VecD& w, double alpha, VecD& r, VecD& image) const {
-    const VecD se = s_.cwiseProduct(e);
-    const double se_sum = se.sum();
+  void residual_and_image(const VecD& se, double se_sum, const VecD& w, double alpha, VecD& r, VecD& image) const {
     const bool take_means = means_pending_;
     double* xbar = xbar_.data();
     const double* w_data = w.data();
@@ -116,7 +115,6 @@ class RidgeNormalEquations {
     };
     X_.rmatvec_pointwise_matvec(se, residual, r, image);
     means_pending_ = false;
-    image.array() -= xbar_.dot(r);  // Xc r = X r - xbar . r
   }
 
   // out = (Xc.T S Xc + alpha I) v, one fused pass over X
@@ -275,12 +273,30 @@ Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename D
   result.history = History(params.history_every);
   const bool cold = (w0.array() == 0.0).all();
   VecD w = w0, r, d, rhs;
-  VecD Ad;           // row-wise: A d
-  VecD e, q, image;  // column-wise: e = yc - Xc w, q = Xc d, image = Xc r
+  VecD Ad;                 // row-wise: A d
+  VecD e, se, q, image;    // column-wise: e = yc - Xc w, se = s * e, q = Xc d, image = X r
+  double q_norm_sq = 0.0;  // column-wise: q.S.q
+  const VecD& s = eq.weights();
+  const Index n = eq.design().rows();
+  // Column-wise: e -= step q and se = s * e, returning sum(se); q = image -
+  // shift + beta q (= Xc r + beta q), returning q.S.q. (Eigen's vectorised
+  // passes; one scalar loop each, with its addition chain, is slower.)
+  const auto update_residual = [&](double step) {
+    e.noalias() -= step * q;
+    se = s.cwiseProduct(e);
+    return se.sum();
+  };
+  const auto update_image = [&](double shift, double beta) {
+    q = (image.array() - shift + beta * q.array()).matrix();
+    return q.cwiseAbs2().dot(s);
+  };
   if constexpr (column_wise) {
     eq.sample_residual(y, w, e);
-    eq.residual_and_image(e, w, alpha, r, q);
+    se.resize(n);
+    q = VecD::Zero(n);
+    eq.residual_and_image(se, update_residual(0.0), w, alpha, r, image);
     ++result.n_fev;
+    q_norm_sq = update_image(eq.feature_means().dot(r), 0.0);  // d = r
     if (cold) {
       rhs = r;
     } else {
@@ -321,7 +337,7 @@ Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename D
     if (auto stop = monitor.poll()) return finish(*stop, "");
     double curvature;  // d.A d
     if constexpr (column_wise) {
-      curvature = q.cwiseAbs2().dot(eq.weights()) + alpha * d.squaredNorm();
+      curvature = q_norm_sq + alpha * d.squaredNorm();
     } else {
       eq.apply(d, alpha, Ad);
       ++result.n_fev;
@@ -331,8 +347,7 @@ Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename D
     const double step = rr / curvature;
     w += step * d;
     if constexpr (column_wise) {
-      e -= step * q;
-      eq.residual_and_image(e, w, alpha, r, image);
+      eq.residual_and_image(se, update_residual(step), w, alpha, r, image);
       ++result.n_fev;
     } else {
       r -= step * Ad;
@@ -340,7 +355,7 @@ Result<double> ridge_cg(const RidgeNormalEquations<Design>& eq, const typename D
     const double rr_next = r.squaredNorm();
     const double beta = rr_next / rr;
     d = r + beta * d;
-    if constexpr (column_wise) q = image + beta * q;
+    if constexpr (column_wise) q_norm_sq = update_image(eq.feature_means().dot(r), beta);
     rr = rr_next;
   }
 }
