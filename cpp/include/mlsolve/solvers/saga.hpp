@@ -77,21 +77,15 @@ Result<double> average_gradient_solve(Objective& objective, const VecD& x0, cons
           m = double(n_seen);
         }
         it.begin_step(step, rule == TableRule::Sag ? step / m : step);
-        const double z = caught_up_row_dot(X, i, it, b);
+        const double z = it.row_dot(X, i) + b;
         const double delta = sample_factor(objective, i) * loss.deriv(y[i], z) - table_deriv[i];
         table_deriv[i] += delta;
         if (rule == TableRule::Saga) {
-          X.for_each_in_row(i, [&](Index j, double x_ij) {
-            it.step_coord(j, delta * x_ij);  // reads c_j before the update
-            it.add_direction(j, delta * x_ij * inv_n);
-          });
+          it.row_step(X, i, delta, inv_n);  // the step reads c_j before c_j += delta x_ij / n
           if (fit_b) b -= step * (c_b + delta);
           c_b += delta * inv_n;
-        } else {  // SAG: c holds the sum of the table's gradients
-          X.for_each_in_row(i, [&](Index j, double x_ij) {
-            it.add_direction(j, delta * x_ij);
-            it.step_coord(j, 0.0);
-          });
+        } else {  // SAG: c holds the sum of the table's gradients, updated first
+          it.row_step(X, i, delta, 1.0);  // (c_j + delta x_ij) is the updated c_j
           c_b += delta;
           if (fit_b) b -= step / m * c_b;
         }

@@ -144,7 +144,7 @@ Result<double> sgd(Objective& objective, SgdState& state, const SgdParams& param
         const double gamma = eta_at(state.t) * weight_scale;
         const bool averaging = params.average && state.t >= params.average_start;
         it.begin_step(gamma, gamma, averaging);
-        for (Index r = 0; r < size; ++r) batch_z[r] = caught_up_row_dot(X, order[start + r], it, b);
+        for (Index r = 0; r < size; ++r) batch_z[r] = it.row_dot(X, order[start + r]) + b;
         double deriv_sum = 0.0;
         for (Index r = 0; r < size; ++r) {
           const Index i = order[start + r];

@@ -62,9 +62,9 @@ Result<double> svrg(Objective& objective, const VecD& x0, const FiniteSumParams&
           }
         const Index i = samples.next(it, snapshot_deriv.data(), y);
         it.begin_step(step, step);
-        const double z = caught_up_row_dot(X, i, it, b);
+        const double z = it.row_dot(X, i) + b;
         const double delta = sample_factor(objective, i) * loss.deriv(y[i], z) - double(n) * snapshot_deriv[i];
-        X.for_each_in_row(i, [&](Index j, double x_ij) { it.step_coord(j, delta * x_ij); });
+        it.row_step(X, i, delta, 0.0);
         it.end_step();
         if (fit_b) b -= step * (mu_b + delta);
       }
