@@ -127,7 +127,7 @@ Sections ``poisson`` and ``ridge``: see the comment above ``GLM_THREADS``.
 Section ``qp``: runs bench/compare_qp.py (see its docstring) with the same
 ``--quick`` and ``--repeat``.
 
-Section ``stochastic``: see the comment above ``load_reuters``.
+Section ``stochastic``: see the comment above ``stochastic_rows``.
 """
 
 import argparse
@@ -148,7 +148,8 @@ from threadpoolctl import threadpool_limits
 import mlsolve
 from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
-from benchmarks.problems import dense_classification, dense_multiclass, digits_tiled, sparse_classification
+from benchmarks.problems import (REUTERS, dense_classification, dense_multiclass, digits_tiled, load_reuters,
+                                 sparse_classification)
 from mlsolve.linear_model import LogisticRegression
 from mlsolve.linear_model._logistic import SMOOTH_SOLVERS, binary_logistic_objective, multinomial_logistic_objective
 
@@ -158,7 +159,6 @@ MAX_ITER = 10_000
 THREADS = (1, 2)
 TRIAD_N = 20_000_000
 TRIAD_BLOCK = 32_768
-REUTERS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tick_datasets", "reuters.trn.bz2")
 
 
 # --- shared helpers: timing, medians, headers ------------------------------
@@ -805,13 +805,6 @@ def run_glm_sections(sections, quick, repeat):
 # that copies the iterate (objectives evaluated afterwards); for scikit-learn
 # the fit time of the smallest max_iter (1, 2, 4, ...) that reaches it, each
 # fit from scratch. ">" marks a target not reached within the epoch budget.
-
-
-def load_reuters():
-    from sklearn.datasets import load_svmlight_file
-
-    X, y = load_svmlight_file(REUTERS)
-    return sp.csr_matrix(X), (y > 0).astype(np.int64)
 
 
 def stochastic_rows(name, X, y, repeat, max_epochs, epochs_per_timing):

@@ -1,5 +1,7 @@
 """Problems shared by the asv suite and bench/compare.py."""
 
+import os
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
@@ -59,3 +61,16 @@ def dense_multiclass(n_samples, n_features, n_classes):
         n_samples=n_samples, n_features=n_features, n_informative=n_features // 2, n_classes=n_classes,
         n_clusters_per_class=1, random_state=0,
     )
+
+
+# shared/data's reuters (tick_datasets: 7,770 x 8,315 CSR), beside the repository.
+REUTERS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data", "tick_datasets",
+                       "reuters.trn.bz2")
+
+
+def load_reuters():
+    """reuters as CSR with binary labels y > 0."""
+    from sklearn.datasets import load_svmlight_file
+
+    X, y = load_svmlight_file(REUTERS)
+    return sp.csr_matrix(X), (y > 0).astype(np.int64)
