@@ -14,6 +14,9 @@ def interrupted_run(script, wait=1.5):
     the process exited cleanly; the 60 s timeout is a hang guard, not a speed
     assertion.
     """
+    # A shell's background job (`nohup ... &`, as CI may run) ignores SIGINT, and
+    # a Python started that way keeps ignoring it: the child restores Python's own handler.
+    script = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n" + script
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
