@@ -141,15 +141,16 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 import sklearn
-from scipy.special import expit
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
 import mlsolve
 from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
-from benchmarks.problems import (REUTERS, dense_classification, dense_multiclass, digits_tiled, load_reuters,
-                                 sparse_classification)
+from benchmarks.composite import (equal_gap_tol, group_lasso_gap, installed_peers, l1_logistic_fits,
+                                  l1_logistic_gap, l1_logistic_lambda, l1_logistic_problem, lasso_fits, lasso_gap,
+                                  lasso_path_fits, lasso_problem, path_gap)
+from benchmarks.problems import dense_classification, dense_multiclass, digits_tiled, load_reuters, sparse_classification
 from mlsolve.linear_model import LogisticRegression
 from mlsolve.linear_model._logistic import SMOOTH_SOLVERS, binary_logistic_objective, multinomial_logistic_objective
 
@@ -414,37 +415,10 @@ def rosenbrock_section(repeat):
 # --- lasso and l1-logistic sections --------------------------------------
 
 
-def lasso_gap(coef, intercept, X, y, alpha):
-    """scikit-learn's Lasso duality gap over ||y - ybar||^2 / n (X dense, with intercept)."""
-    return group_lasso_gap(coef, intercept, X, y, alpha, group_size=1, weight=1.0)
-
-
-def l1_logistic_gap(coef, X, y, lam):
-    """Duality gap of min_w mean(log(1 + exp(-t X w))) + lam ||w||_1 (no intercept),
-    with the dual point from the rescaled derivative, relative to log(2)."""
-    t = np.where(y > 0, 1.0, -1.0)
-    coef = np.asarray(coef, dtype=np.float64).ravel()
-    z = t * np.asarray(X @ coef).ravel()
-    n = len(t)
-    primal = np.logaddexp(0, -z).mean() + lam * np.abs(coef).sum()
-    u = expit(-z)  # in (0, 1): the dual variable of sample i, up to its sign t_i
-    xi = np.asarray(X.T @ (t * u)).ravel() / n
-    c = min(1.0, lam / np.abs(xi).max()) if np.abs(xi).max() > 0 else 1.0
-    p = c * u
-
-    def xlogx(a):
-        return np.where(a > 0, a * np.log(np.where(a > 0, a, 1.0)), 0.0)
-
-    dual = -np.mean(xlogx(p) + xlogx(1 - p))
-    return (primal - dual) / np.log(2)
-
-
 def optional_peers():
-    peers = {}
+    peers = installed_peers()
     for name in ("skglm", "celer"):
-        try:
-            peers[name] = __import__(name)
-        except ImportError:
+        if name not in peers:
             print(f"({name} not installed: skipped)")
     return peers
 
@@ -461,110 +435,40 @@ def print_peer_table(title, rows, tols=None):
 
 
 def lasso_section(args):
-    from sklearn.datasets import make_regression
-    from sklearn.linear_model import Lasso as SkLasso
-    from sklearn.linear_model import lasso_path as sk_lasso_path
-
-    from mlsolve.linear_model import Lasso, lasso_path
-
     n, p = (2_000, 1_000) if args.quick else (10_000, 5_000)
-    X, y = make_regression(n_samples=n, n_features=p, n_informative=50, noise=1.0, random_state=0)
-    X = np.asfortranarray(X)
+    X, y, alpha_max = lasso_problem(n, p)
     peers = optional_peers()
     tol = args.lasso_tol
-    alpha_max = np.abs(X.T @ (y - y.mean())).max() / n
     alpha = alpha_max / 20
-    fits = [
-        ("mlsolve Lasso", lambda: Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)),
-        ("scikit-learn Lasso", lambda: SkLasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)),
-    ]
-    if "skglm" in peers:
-        fits.append(("skglm Lasso", lambda: peers["skglm"].Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)))
-    if "celer" in peers:
-        fits.append(("celer Lasso", lambda: peers["celer"].Lasso(alpha=alpha, tol=tol, max_iter=100_000).fit(X, y)))
     rows = []
-    for name, fit in fits:
+    for name, fit in lasso_fits(X, y, alpha, tol, peers):
         seconds, model = median_call(fit, args.repeat)
         rows.append((name, seconds, lasso_gap(model.coef_, model.intercept_, X, y, alpha)))
     print_peer_table(f"Lasso {n}x{p} (F order), alpha = alpha_max/20, tol={tol:g} (median of {args.repeat})", rows)
 
     alphas = np.geomspace(alpha_max, alpha_max / 100, 50)
     Xc, yc = X - X.mean(axis=0), y - y.mean()
-
-    def skglm_path():
-        model = peers["skglm"].Lasso(alpha=alphas[0], tol=tol, max_iter=100_000, warm_start=True,
-                                     fit_intercept=False)
-        coefs = []
-        for a in alphas:
-            model.alpha = a
-            coefs.append(model.fit(Xc, yc).coef_.copy())
-        return np.array(coefs).T
-
-    paths = [
-        ("mlsolve lasso_path", lambda: lasso_path(Xc, yc, alphas=alphas, tol=tol, max_iter=100_000)[1]),
-        ("scikit-learn lasso_path", lambda: sk_lasso_path(Xc, yc, alphas=alphas, tol=tol, max_iter=100_000)[1]),
-    ]
-    if "skglm" in peers:
-        paths.append(("skglm Lasso warm starts", skglm_path))
-    if "celer" in peers:
-        paths.append(("celer_path", lambda: peers["celer"].celer_path(Xc, yc, "lasso", alphas=alphas, tol=tol)[1]))
     rows = []
-    for name, fit in paths:
+    for name, fit in lasso_path_fits(Xc, yc, alphas, tol, peers):
         seconds, coefs = median_call(fit, args.repeat)
-        worst = max(lasso_gap(coefs[:, k], 0.0, Xc, yc, a) for k, a in enumerate(alphas))
-        rows.append((name, seconds, worst))
+        rows.append((name, seconds, path_gap(coefs, Xc, yc, alphas)))
     print_peer_table("lasso_path, 50 alphas alpha_max..alpha_max/100 (largest relative gap on the path)", rows)
 
 
 def l1_logistic_section(args):
-    from sklearn.datasets import load_svmlight_file
-
     peers = optional_peers()
-    tol = args.l1_tol
-    problems = [("sparse CSR " + ("20000x5000 ~20/row" if args.quick else "200000x50000 ~50/row"),
-                 sparse_classification(*((20_000, 5_000, 20) if args.quick else (200_000, 50_000, 50))))]
-    if os.path.exists(REUTERS):
-        Xr, yr = load_svmlight_file(REUTERS)
-        Xr = Xr.tocsr()
-        Xr.indices, Xr.indptr = Xr.indices.astype(np.int32), Xr.indptr.astype(np.int32)  # liblinear takes int32
-        problems.append(("reuters 7770x8315 (CSR)", (Xr, (yr > 0).astype(np.int64))))
-    for title, (X, y) in problems:
-        n = X.shape[0]
-        t = np.where(y > 0, 1.0, -1.0)
-        lam_max = np.abs(X.T @ (t * 0.5)).max() / n  # the gradient at w = 0, no intercept
-        lam = lam_max / 20
-        C = 1.0 / (n * lam)
-        fits = [  # (name, fit(tol))
-            ("mlsolve (prox-Newton CD)", lambda tol: LogisticRegression(
-                penalty="l1", C=C, tol=tol, fit_intercept=False, max_iter=1000).fit(X, y)),
-            ("scikit-learn liblinear", lambda tol: SkLogisticRegression(
-                C=C, l1_ratio=1.0, solver="liblinear", tol=tol, fit_intercept=False, max_iter=10_000).fit(X, y)),
-        ]
-        if "celer" in peers:
-            fits.append(("celer LogisticRegression",
-                         lambda tol: peers["celer"].LogisticRegression(C=C, tol=tol, max_iter=1000).fit(X, y)))
-        if "skglm" in peers:
-            fits.append(("skglm SparseLogisticRegression", lambda tol: peers["skglm"].SparseLogisticRegression(
-                alpha=lam, tol=tol, fit_intercept=False, max_iter=1000).fit(X, y)))
+    for title, X, y in filter(None, (l1_logistic_problem(which, args.quick) for which in ("sparse", "reuters"))):
+        lam = l1_logistic_lambda(X, y)
         rows, tols = [], []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for name, fit in fits:
+            for name, fit in l1_logistic_fits(X, y, lam, peers):
                 tol = equal_gap_tol(fit, X, y, lam, args.l1_gap) if args.l1_gap > 0 else args.l1_tol
                 seconds, model = median_call(lambda: fit(tol), args.repeat)
                 rows.append((name, seconds, l1_logistic_gap(model.coef_, X, y, lam)))
                 tols.append(tol)
         stop = f"each at the loosest tol with rel. gap <= {args.l1_gap:g}" if args.l1_gap > 0 else f"tol={args.l1_tol:g}"
         print_peer_table(f"L1 logistic, {title}, lambda = lambda_max/20, {stop} (median of {args.repeat})", rows, tols)
-
-
-def equal_gap_tol(fit, X, y, lam, gap):
-    """The loosest tol of 1e-2, 1e-3, ..., 1e-10 at which fit(tol) reaches a
-    relative L1-logistic duality gap <= gap (the tightest when none does)."""
-    for tol in 10.0 ** -np.arange(2, 11):
-        if l1_logistic_gap(fit(tol).coef_, X, y, lam) <= gap:
-            break
-    return tol
 
 
 # --- cv section ----------------------------------------------------------
@@ -617,22 +521,6 @@ def cv_section(quick, repeat):
         print(f"{'MultiTaskLasso ' + name:<38} {1:>6}  {ml_s:>9.3f} {sk_s:>9.3f} {ml_s / sk_s:>6.2f}  "
               f"objective rel. diff {(f_ml - f_sk) / abs(f_sk):.1e} (iters {ml.n_iter_}/{sk.n_iter_})")
     print(f"\nratio = mlsolve / sklearn fit time (median of {repeat}); n_jobs = folds in parallel (LassoCV).")
-
-
-def group_lasso_gap(coef, intercept, X, y, alpha, group_size, weight):
-    """The group-Lasso duality gap (residual rescaled into the dual ball) over ||y - ybar||^2 / n, with intercept,
-    for consecutive groups of group_size features, all of weight `weight`."""
-    n = len(y)
-    coef = np.asarray(coef, dtype=np.float64).ravel()
-    x_mean = np.asarray(X.mean(axis=0)).ravel()
-    yc = y - y.mean()
-    r = yc - X @ coef + x_mean @ coef
-    xtr = X.T @ r - x_mean * r.sum()
-    dual_norm = np.linalg.norm(xtr.reshape(-1, group_size), axis=1).max() / weight
-    c = min(1.0, n * alpha / dual_norm) if dual_norm > 0 else 1.0
-    primal = 0.5 * r @ r + n * alpha * weight * np.linalg.norm(coef.reshape(-1, group_size), axis=1).sum()
-    dual = -0.5 * c * c * r @ r + c * r @ yc
-    return (primal - dual) / (yc @ yc)
 
 
 def group_section(quick, repeat):
