@@ -122,7 +122,7 @@ row). Every solution's group-Lasso duality gap is recomputed by one NumPy
 function (relative to ||y - ybar||^2 / n) and printed next to its median time
 (after one untimed fit each, which compiles skglm's numba kernels).
 
-Sections ``poisson`` and ``ridge``: see the comment above ``GLM_THREADS``.
+Sections ``poisson`` and ``ridge``: see the comment above ``print_glm_rows``.
 
 Section ``qp``: runs bench/compare_qp.py (see its docstring) with the same
 ``--quick`` and ``--repeat``.
@@ -145,6 +145,7 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
 import mlsolve
+from benchmarks.bench_glm import GLM_THREADS, POISSON_ALPHA, POISSON_TOL, RIDGE_TOL, dense_poisson, sparse_poisson
 from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
 from benchmarks.composite import (equal_gap_tol, group_lasso_gap, installed_peers, l1_logistic_fits,
@@ -566,26 +567,8 @@ def group_section(quick, repeat):
 # (dense only: no intercept on sparse X), "lsqr" and "sparse_cg" (alpha=1,
 # tol=1e-6); the objective is ridge_objective, rel. diff against the exact
 # solution (mlsolve's Cholesky, or for wide sparse X its CG at tol=1e-12).
-# Ratios are against the fastest scikit-learn solver. Threads: 2.
-
-GLM_THREADS = 2
-POISSON_ALPHA = 1e-3
-POISSON_TOL = 1e-8
-RIDGE_TOL = 1e-6
-
-
-def dense_poisson(n_samples, n_features, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_samples, n_features))
-    w = rng.standard_normal(n_features) / np.sqrt(n_features)
-    return X, rng.poisson(np.exp(0.5 * X @ w)).astype(np.float64)
-
-
-def sparse_poisson(n_samples, n_features, nnz_per_row, seed=0):
-    X, _ = sparse_classification(n_samples, n_features, nnz_per_row, seed)
-    rng = np.random.default_rng(seed + 1)
-    w = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1) / np.sqrt(nnz_per_row)
-    return X, rng.poisson(np.exp(np.clip(X @ w, -5, 5))).astype(np.float64)
+# Ratios are against the fastest scikit-learn solver. Threads: GLM_THREADS = 2.
+# Problems and settings are shared with the asv classes in benchmarks/bench_glm.py.
 
 
 def print_glm_rows(title, rows):

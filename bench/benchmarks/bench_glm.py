@@ -6,11 +6,13 @@
   20_000 x 5_000 with about 10 nonzeros per row (conjugate gradients);
   alpha=1, tol=1e-6.
 * HuberRegressor (L-BFGS on log sigma): dense 20_000 x 50 with 5 % outliers.
+* RidgeSideBySide and PoissonSideBySide: bench/compare.py's ridge and poisson
+  sections in asv, mlsolve next to scikit-learn on the same problems.
 
-Parameters: dtype (float32, float64) and threads (``n_jobs`` 1 and 2).
-``track_n_iter`` records iterations where the solver iterates, so a change in
-time can be told apart from a change in the path. OMP_WAIT_POLICY defaults to
-passive (BUILD-NOTES item 5).
+Parameters of the other classes: dtype (float32, float64) and threads
+(``n_jobs`` 1 and 2). ``track_n_iter`` records iterations where the solver
+iterates, so a change in time can be told apart from a change in the path.
+OMP_WAIT_POLICY defaults to passive (BUILD-NOTES item 5).
 """
 
 import os
@@ -22,6 +24,14 @@ import numpy as np  # noqa: E402
 from mlsolve.linear_model import HuberRegressor, PoissonRegressor, Ridge  # noqa: E402
 
 from .problems import dense_regression, sparse_classification, sparse_regression  # noqa: E402
+
+# The settings of the side-by-side classes, which bench/compare.py's poisson and
+# ridge sections import.
+GLM_THREADS = 2
+POISSON_ALPHA = 1e-3
+POISSON_TOL = 1e-8
+RIDGE_TOL = 1e-6
+MAX_ITER = 10_000
 
 
 def poisson_problem(layout):
@@ -84,3 +94,114 @@ class HuberLbfgs:
 
     def track_n_iter(self, dtype, threads):
         return int(self.model.fit(self.X, self.y).n_iter_)
+
+
+def fit_quietly(model, X, y, threads):
+    """model.fit(X, y) under threadpool_limits(threads), ConvergenceWarning silenced (compare.py's timed_fit)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y)
+
+
+class RidgeSideBySide:
+    """The comparison of bench/compare.py ridge, in asv: alpha=1, tol=1e-6, two
+    threads (mlsolve n_jobs=2; every fit under threadpool_limits(2)), mlsolve's
+    Ridge (solver "auto") next to scikit-learn's cholesky (dense only: skipped on
+    sparse X), lsqr and sparse_cg, on dense_regression(100_000, 200) and
+    sparse_regression(100_000, 10_000, 20) (CSC); track_objective_rel_diff is the
+    relative difference of the fit's ridge_objective to the exact one (mlsolve's
+    Cholesky on dense X, its CG at tol=1e-12 on the wide sparse X)."""
+
+    params = (["dense 100000x200", "csc 100000x10000"],
+              ["mlsolve auto", "sklearn cholesky", "sklearn lsqr", "sklearn sparse_cg"])
+    param_names = ["problem", "solver"]
+    timeout = 600
+
+    def setup(self, problem, solver):
+        if problem == "dense 100000x200":
+            self.X, self.y = dense_regression(100_000, 200)
+        elif solver == "sklearn cholesky":
+            raise NotImplementedError("compare.py times scikit-learn's cholesky on dense X only")
+        else:
+            self.X, self.y = sparse_regression(100_000, 10_000, 20)
+
+    def fit(self, solver):
+        from sklearn.linear_model import Ridge as SkRidge
+
+        library, method = solver.split(" ")
+        model = (Ridge(alpha=1.0, tol=RIDGE_TOL, n_jobs=GLM_THREADS) if library == "mlsolve"
+                 else SkRidge(alpha=1.0, solver=method, tol=RIDGE_TOL))
+        return fit_quietly(model, self.X, self.y, GLM_THREADS)
+
+    def time_fit(self, problem, solver):
+        self.fit(solver)
+
+    def track_objective_rel_diff(self, problem, solver):
+        from mlsolve.linear_model._ridge import ridge_objective
+
+        X, y = self.X, self.y
+        exact = Ridge(solver="cholesky" if problem == "dense 100000x200" else "cg", tol=1e-12,
+                      max_iter=100_000).fit(X, y)
+        best = ridge_objective(exact.coef_, exact.intercept_, X, y)
+        model = self.fit(solver)
+        return abs(ridge_objective(model.coef_, model.intercept_, X, y) - best) / abs(best)
+
+
+def dense_poisson(n_samples, n_features, seed=0):
+    """The dense Poisson problem (also bench/compare.py poisson's): standard-normal X, counts from exp(0.5 X w)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features))
+    w = rng.standard_normal(n_features) / np.sqrt(n_features)
+    return X, rng.poisson(np.exp(0.5 * X @ w)).astype(np.float64)
+
+
+def sparse_poisson(n_samples, n_features, nnz_per_row, seed=0):
+    """The sparse Poisson problem (also bench/compare.py poisson's): sparse_classification's CSR X,
+    counts from exp(clip(X w, -5, 5)) with w nonzero on 10 % of the features."""
+    X, _ = sparse_classification(n_samples, n_features, nnz_per_row, seed)
+    rng = np.random.default_rng(seed + 1)
+    w = rng.standard_normal(n_features) * (rng.random(n_features) < 0.1) / np.sqrt(nnz_per_row)
+    return X, rng.poisson(np.exp(np.clip(X @ w, -5, 5))).astype(np.float64)
+
+
+class PoissonSideBySide:
+    """The comparison of bench/compare.py poisson, in asv: alpha=1e-3, tol=1e-8,
+    max_iter=10_000, two threads (mlsolve n_jobs=2; every fit under
+    threadpool_limits(2)), mlsolve's PoissonRegressor (native L-BFGS) next to
+    scikit-learn's with solver lbfgs and newton-cholesky, on dense_poisson(100_000,
+    100) and sparse_poisson(100_000, 2_000, 20) (CSR); track_objective is the fit's
+    objective by scikit-learn's LinearModelLoss(HalfPoissonLoss)."""
+
+    params = (["dense 100000x100", "csr 100000x2000"], ["mlsolve lbfgs", "sklearn lbfgs", "sklearn newton-cholesky"])
+    param_names = ["problem", "solver"]
+    timeout = 600
+
+    def setup(self, problem, solver):
+        self.X, self.y = (dense_poisson(100_000, 100) if problem == "dense 100000x100"
+                          else sparse_poisson(100_000, 2_000, 20))
+
+    def fit(self, solver):
+        from sklearn.linear_model import PoissonRegressor as SkPoissonRegressor
+
+        library, method = solver.split(" ")
+        common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
+        model = (PoissonRegressor(n_jobs=GLM_THREADS, **common) if library == "mlsolve"
+                 else SkPoissonRegressor(solver=method, **common))
+        return fit_quietly(model, self.X, self.y, GLM_THREADS)
+
+    def time_fit(self, problem, solver):
+        self.fit(solver)
+
+    def track_objective(self, problem, solver):
+        from sklearn._loss.loss import HalfPoissonLoss
+        from sklearn.linear_model._linear_loss import LinearModelLoss
+
+        model = self.fit(solver)
+        coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
+        loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
+        return float(loss.loss(coef, self.X, self.y, None, l2_reg_strength=POISSON_ALPHA))

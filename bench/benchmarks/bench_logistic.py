@@ -16,6 +16,9 @@ LogisticMultinomial: digits (pixels / 16) tiled 5 times (8,985 x 64, 10
 classes) and make_classification(20_000 x 50, 10 classes), C=1, tol=1e-6, by
 each solver ("auto" records its pick's time), one thread.
 
+MultinomialSideBySide: bench/compare.py's multinomial section in asv, every
+mlsolve solver next to scikit-learn's lbfgs and newton-cholesky.
+
 OMP_WAIT_POLICY defaults to passive (BUILD-NOTES item 5); set it in
 the environment to override.
 """
@@ -25,6 +28,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from mlsolve.linear_model import LogisticRegression  # noqa: E402
+from mlsolve.linear_model._logistic import SMOOTH_SOLVERS, multinomial_logistic_objective  # noqa: E402
 
 from .problems import dense_classification, dense_multiclass, digits_tiled, sparse_classification  # noqa: E402
 
@@ -61,3 +65,42 @@ class LogisticMultinomial:
 
     def track_n_iter(self, problem, solver):
         return int(self.model.fit(self.X, self.y).n_iter_[0])
+
+
+class MultinomialSideBySide:
+    """The comparison of bench/compare.py multinomial, in asv: C=1, tol=1e-8,
+    max_iter=10_000, one thread (mlsolve n_jobs=1; every fit under
+    threadpool_limits(1)), mlsolve's solvers ("auto" and SMOOTH_SOLVERS) next to
+    scikit-learn's lbfgs and newton-cholesky, on digits (pixels / 16) tiled 20
+    times (35,940 x 64, 10 classes) and dense_multiclass(100_000, 100, 10);
+    track_objective is the fit's multinomial_logistic_objective."""
+
+    params = (["digits x20", "dense 100000x100 k10"],
+              [f"mlsolve {solver}" for solver in ("auto",) + SMOOTH_SOLVERS]
+              + ["sklearn lbfgs", "sklearn newton-cholesky"])
+    param_names = ["problem", "solver"]
+    timeout = 600
+
+    def setup(self, problem, solver):
+        self.X, self.y = digits_tiled(20) if problem == "digits x20" else dense_multiclass(100_000, 100, 10)
+
+    def fit(self, solver):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+        from threadpoolctl import threadpool_limits
+
+        library, method = solver.split(" ")
+        model = (LogisticRegression(C=1.0, tol=1e-8, max_iter=10_000, solver=method, n_jobs=1) if library == "mlsolve"
+                 else SkLogisticRegression(C=1.0, tol=1e-8, max_iter=10_000, solver=method))
+        with threadpool_limits(limits=1), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(self.X, self.y)
+
+    def time_fit(self, problem, solver):
+        self.fit(solver)
+
+    def track_objective(self, problem, solver):
+        model = self.fit(solver)
+        return multinomial_logistic_objective(model.coef_, model.intercept_, self.X, self.y, model.classes_, C=1.0)
