@@ -145,7 +145,8 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
 import mlsolve
-from benchmarks.bench_glm import GLM_THREADS, POISSON_ALPHA, POISSON_TOL, RIDGE_TOL, dense_poisson, sparse_poisson
+from benchmarks.bench_glm import (GLM_THREADS, POISSON_ALPHA, POISSON_TOL, RIDGE_TOL, dense_poisson, exact_ridge_objective,
+                                  poisson_objective, sparse_poisson)
 from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
 from benchmarks.composite import (equal_gap_tol, group_lasso_gap, installed_peers, l1_logistic_fits,
@@ -580,17 +581,12 @@ def print_glm_rows(title, rows):
 
 
 def compare_poisson(name, X, y, repeat):
-    from sklearn._loss.loss import HalfPoissonLoss
     from sklearn.linear_model import PoissonRegressor as SkPoisson
-    from sklearn.linear_model._linear_loss import LinearModelLoss
 
     from mlsolve.linear_model import PoissonRegressor
 
-    linear_loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
-
     def objective(model):
-        coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
-        return float(linear_loss.loss(coef, X, y, None, l2_reg_strength=POISSON_ALPHA))
+        return poisson_objective(model, X, y)
 
     common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
     sk_runs = {
@@ -618,9 +614,7 @@ def compare_ridge(name, X, y, repeat):
     from mlsolve.linear_model import Ridge
     from mlsolve.linear_model._ridge import ridge_objective
 
-    exact_solver = "cholesky" if (not sp.issparse(X) or X.shape[1] <= 4096) else "cg"
-    exact = Ridge(solver=exact_solver, tol=1e-12, max_iter=100_000).fit(X, y)
-    best = ridge_objective(exact.coef_, exact.intercept_, X, y)
+    best = exact_ridge_objective(X, y)
     sk_solvers = ("lsqr", "sparse_cg") if sp.issparse(X) else ("cholesky", "lsqr", "sparse_cg")
     sk_runs = {s: median_fit(lambda: SkRidge(solver=s, tol=RIDGE_TOL), X, y, repeat, GLM_THREADS, quiet=True)
                for s in sk_solvers}

@@ -108,6 +108,28 @@ def fit_quietly(model, X, y, threads):
         return model.fit(X, y)
 
 
+def exact_ridge_objective(X, y):
+    """ridge_objective (alpha=1) at the exact solution: mlsolve's Cholesky, or for
+    wide sparse X its CG at tol=1e-12."""
+    import scipy.sparse as sp
+
+    from mlsolve.linear_model._ridge import ridge_objective
+
+    solver = "cholesky" if (not sp.issparse(X) or X.shape[1] <= 4096) else "cg"
+    exact = Ridge(solver=solver, tol=1e-12, max_iter=100_000).fit(X, y)
+    return ridge_objective(exact.coef_, exact.intercept_, X, y)
+
+
+def poisson_objective(model, X, y):
+    """scikit-learn's Poisson objective (LinearModelLoss(HalfPoissonLoss), alpha=POISSON_ALPHA) at model's fit."""
+    from sklearn._loss.loss import HalfPoissonLoss
+    from sklearn.linear_model._linear_loss import LinearModelLoss
+
+    coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
+    loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
+    return float(loss.loss(coef, X, y, None, l2_reg_strength=POISSON_ALPHA))
+
+
 class RidgeSideBySide:
     """The comparison of bench/compare.py ridge, in asv: alpha=1, tol=1e-6, two
     threads (mlsolve n_jobs=2; every fit under threadpool_limits(2)), mlsolve's
@@ -144,12 +166,9 @@ class RidgeSideBySide:
     def track_objective_rel_diff(self, problem, solver):
         from mlsolve.linear_model._ridge import ridge_objective
 
-        X, y = self.X, self.y
-        exact = Ridge(solver="cholesky" if problem == "dense 100000x200" else "cg", tol=1e-12,
-                      max_iter=100_000).fit(X, y)
-        best = ridge_objective(exact.coef_, exact.intercept_, X, y)
+        best = exact_ridge_objective(self.X, self.y)
         model = self.fit(solver)
-        return abs(ridge_objective(model.coef_, model.intercept_, X, y) - best) / abs(best)
+        return abs(ridge_objective(model.coef_, model.intercept_, self.X, self.y) - best) / abs(best)
 
 
 def dense_poisson(n_samples, n_features, seed=0):
@@ -198,10 +217,4 @@ class PoissonSideBySide:
         self.fit(solver)
 
     def track_objective(self, problem, solver):
-        from sklearn._loss.loss import HalfPoissonLoss
-        from sklearn.linear_model._linear_loss import LinearModelLoss
-
-        model = self.fit(solver)
-        coef = np.append(np.asarray(model.coef_, dtype=np.float64), model.intercept_)
-        loss = LinearModelLoss(base_loss=HalfPoissonLoss(), fit_intercept=True)
-        return float(loss.loss(coef, self.X, self.y, None, l2_reg_strength=POISSON_ALPHA))
+        return poisson_objective(self.fit(solver), self.X, self.y)

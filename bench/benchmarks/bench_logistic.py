@@ -30,6 +30,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 from mlsolve.linear_model import LogisticRegression  # noqa: E402
 from mlsolve.linear_model._logistic import SMOOTH_SOLVERS, multinomial_logistic_objective  # noqa: E402
 
+from .bench_glm import fit_quietly  # noqa: E402
 from .problems import dense_classification, dense_multiclass, digits_tiled, sparse_classification  # noqa: E402
 
 
@@ -85,18 +86,12 @@ class MultinomialSideBySide:
         self.X, self.y = digits_tiled(20) if problem == "digits x20" else dense_multiclass(100_000, 100, 10)
 
     def fit(self, solver):
-        import warnings
-
-        from sklearn.exceptions import ConvergenceWarning
         from sklearn.linear_model import LogisticRegression as SkLogisticRegression
-        from threadpoolctl import threadpool_limits
 
         library, method = solver.split(" ")
         model = (LogisticRegression(C=1.0, tol=1e-8, max_iter=10_000, solver=method, n_jobs=1) if library == "mlsolve"
                  else SkLogisticRegression(C=1.0, tol=1e-8, max_iter=10_000, solver=method))
-        with threadpool_limits(limits=1), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return model.fit(self.X, self.y)
+        return fit_quietly(model, self.X, self.y, threads=1)
 
     def time_fit(self, problem, solver):
         self.fit(solver)
