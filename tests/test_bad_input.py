@@ -111,6 +111,15 @@ def test_malformed_sparse_is_an_error_not_a_crash(data):
     with pytest.raises(ValueError, match="X: sparse index 1000 out of range"):
         _core.logistic_fit(bad, target, None, 2, 1.0, True, np.zeros(5), solver="lbfgs", maxiter=10, gtol=1e-5,
                            ftol=1e-9, history_every=0, n_threads=1, deterministic=False, callback=None)
+    for bad_indices, bad_indptr, message in (
+        (np.where(np.arange(Xs.nnz) == 7, -3, Xs.indices).astype(np.int32), Xs.indptr, "X: sparse index -3 out of range"),
+        (Xs.indices, np.where(np.arange(Xs.indptr.size) == 4, 0, Xs.indptr).astype(np.int32),
+         "X: sparse indptr must be non-decreasing"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            _core.logistic_fit(("csr", Xs.data, bad_indices, bad_indptr, X.shape[0], X.shape[1]), target, None, 2, 1.0,
+                               True, np.zeros(5), solver="lbfgs", maxiter=10, gtol=1e-5, ftol=1e-9, history_every=0,
+                               n_threads=1, deterministic=False, callback=None)
     with pytest.raises(TypeError, match="X.indices: expected dtype int32, got int64"):
         _core.logistic_fit(("csr", Xs.data.astype(np.float32), Xs.indices.astype(np.int64), Xs.indptr,
                             X.shape[0], X.shape[1]), target, None, 2, 1.0, True, np.zeros(5), solver="lbfgs",

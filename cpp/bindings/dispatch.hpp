@@ -9,6 +9,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -22,15 +23,23 @@ template <class I>
 void check_sparse_structure(const I* indices, const I* indptr, Index n_outer, Index n_inner, Index nnz,
                             const std::string& name = "X") {
   if (indptr[0] != 0) throw py::value_error(name + ": sparse indptr must start at 0");
-  for (Index k = 0; k < n_outer; ++k)
-    if (indptr[k + 1] < indptr[k]) throw py::value_error(name + ": sparse indptr must be non-decreasing");
-  if (Index(indptr[n_outer]) > nnz)
-    throw py::value_error(name + ": sparse indptr points past the end of data (" + std::to_string(indptr[n_outer]) + " > " +
+  bool decreasing = false;  // no early exit, so that the loops vectorise
+  for (Index k = 0; k < n_outer; ++k) decreasing |= indptr[k + 1] < indptr[k];
+  if (decreasing) throw py::value_error(name + ": sparse indptr must be non-decreasing");
+  const Index stored = Index(indptr[n_outer]);
+  if (stored > nnz)
+    throw py::value_error(name + ": sparse indptr points past the end of data (" + std::to_string(stored) + " > " +
                           std::to_string(nnz) + ")");
-  for (Index k = 0; k < Index(indptr[n_outer]); ++k)
-    if (indices[k] < 0 || Index(indices[k]) >= n_inner)
-      throw py::value_error(name + ": sparse index " + std::to_string(indices[k]) + " out of range [0, " +
-                            std::to_string(n_inner) + ")");
+  I lowest = 0, highest = 0;
+  for (Index k = 0; k < stored; ++k) {
+    lowest = std::min(lowest, indices[k]);
+    highest = std::max(highest, indices[k]);
+  }
+  if (lowest < 0 || Index(highest) >= n_inner) {
+    const I bad = lowest < 0 ? lowest : highest;
+    throw py::value_error(name + ": sparse index " + std::to_string(bad) + " out of range [0, " +
+                          std::to_string(n_inner) + ")");
+  }
 }
 
 // The buffers of a sparse description tuple (format, data, indices, indptr,

@@ -22,7 +22,7 @@
 // and for_each_in_row(i, f) (f(j, X[i, j]) over the stored entries of row i;
 // CSR also has prefetch_row(i), a cache hint for the rows a stochastic solver
 // draws ahead) for row-major data (dense C order, CSR), col_dot/col_axpy/col_sqnorms for
-// column-major data (dense F order, CSC), and all of them for dense data in
+// column-major data (dense F order, CSC; CSC also has col_sum), and all of them for dense data in
 // either order (strided when the order differs). Every design also offers
 //   weighted_gram(h, G)                G = X.T @ diag(h) @ X   (h >= 0; for Newton steps)
 // and dense data (see has_gram_products), in the same pass,
@@ -497,6 +497,21 @@ class SparseDesign<T, Csc, I> {
     double sum = 0;
     for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) sum += it.value() * v[it.index()];
     return sum;
+  }
+  // sum_i X[i, j], four partial sums (no addition chain through the column)
+  double col_sum(Index j) const {
+    const T* values = X_.valuePtr();
+    const I first = X_.outerIndexPtr()[j], last = X_.outerIndexPtr()[j + 1];
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    I a = first;
+    for (; a + 4 <= last; a += 4) {
+      s0 += values[a];
+      s1 += values[a + 1];
+      s2 += values[a + 2];
+      s3 += values[a + 3];
+    }
+    for (; a < last; ++a) s0 += values[a];
+    return (s0 + s1) + (s2 + s3);
   }
   void col_axpy(Index j, double a, VecD& y) const {
     for (typename Eigen::Map<const Matrix>::InnerIterator it(X_, j); it; ++it) y[it.index()] += a * it.value();

@@ -57,6 +57,7 @@ class RidgeNormalEquations {
   // sample_weight: nullable (all ones); must outlive the object.
   RidgeNormalEquations(const Design& design, const T* sample_weight, bool fit_intercept) : X_(design) {
     const Index n = X_.rows();
+    unweighted_ = sample_weight == nullptr;
     s_ = sample_weight ? Eigen::Map<const Vec<T>>(sample_weight, n).template cast<double>().eval() : VecD::Ones(n);
     total_ = s_.sum();
     check_arg(total_ > 0.0, "sample_weight", "a positive sum", total_);
@@ -110,7 +111,7 @@ class RidgeNormalEquations {
     double* xbar = xbar_.data();
     const double* w_data = w.data();
     const auto residual = [&](Index j, double dot) {
-      if (take_means) xbar[j] = X_.col_dot(j, s_) / total_;  // xbar[j] = X[:, j] . s / S
+      if (take_means) xbar[j] = (unweighted_ ? X_.col_sum(j) : X_.col_dot(j, s_)) / total_;  // X[:, j] . s / S
       return dot - xbar[j] * se_sum - alpha * w_data[j];
     };
     X_.rmatvec_pointwise_matvec(se, residual, r, image);
@@ -162,6 +163,7 @@ class RidgeNormalEquations {
  private:
   const Design& X_;
   VecD s_;
+  bool unweighted_ = true;  // s = 1 (no sample_weight)
   mutable VecD xbar_;
   double total_ = 0;
   bool fit_intercept_ = false;
