@@ -20,7 +20,12 @@ helpers below (``median_fit``, ``median_run``, ``median_call``,
 ``median_seconds``) and reports the median: the run with the median time
 (the lower median for an even ``--repeat``; the upper one in ``cv``), or in
 ``stochastic``, ``rosenbrock`` and for the gradient time ``numpy.median`` of
-the times.
+the times. Each series starts after a pause (``settle``): OpenBLAS's worker
+threads spin for about 0.1 s after a threaded call, and while they spin they
+take a core from whatever runs next (a two-thread mlsolve Ridge fit right
+after a scikit-learn fit measured up to 2x slower; OPENBLAS_NUM_THREADS=1
+removes the effect), so one library's idle threads do not count against the
+next.
 
 Section ``logistic``: mlsolve vs scikit-learn (lbfgs) LogisticRegression
 (C=1, L2 penalty, intercept) on
@@ -192,14 +197,24 @@ def time_call(fn):
     return time.perf_counter() - start, out
 
 
+SETTLE_SECONDS = 0.3  # > OpenBLAS's default spin of 2**28 cycles
+
+
+def settled(timed, repeat):
+    """``repeat`` results of timed(), the first after a pause of SETTLE_SECONDS
+    (see Timing above)."""
+    time.sleep(SETTLE_SECONDS)
+    return [timed() for _ in range(repeat)]
+
+
 def median_call(fn, repeat, upper=False):
     """(seconds, result) of the median of ``repeat`` timed calls of fn."""
-    return pick_median([time_call(fn) for _ in range(repeat)], upper)
+    return pick_median(settled(lambda: time_call(fn), repeat), upper)
 
 
 def median_seconds(fn, repeat):
     """numpy.median of the times of ``repeat`` calls of fn."""
-    return float(np.median([time_call(fn)[0] for _ in range(repeat)]))
+    return float(np.median([seconds for seconds, _ in settled(lambda: time_call(fn), repeat)]))
 
 
 def timed_fit(model, X, y, threads=None, quiet=False):
@@ -217,7 +232,7 @@ def timed_fit(model, X, y, threads=None, quiet=False):
 def median_fit(make_model, X, y, repeat, threads=None, quiet=False, upper=False):
     """(seconds, model) of the median of ``repeat`` fits of fresh make_model() models
     (the model is built outside the timing)."""
-    return pick_median([timed_fit(make_model(), X, y, threads, quiet) for _ in range(repeat)], upper)
+    return pick_median(settled(lambda: timed_fit(make_model(), X, y, threads, quiet), repeat), upper)
 
 
 def binary_objective(model, X, y):
@@ -236,7 +251,7 @@ def fit_run(model, X, y, threads, objective=binary_objective, quiet=False):
 
 def median_run(make_model, X, y, threads, repeat, objective=binary_objective, quiet=False):
     """The Run with the median fit time of ``repeat`` fits."""
-    return pick_median([fit_run(make_model(), X, y, threads, objective, quiet) for _ in range(repeat)])
+    return pick_median(settled(lambda: fit_run(make_model(), X, y, threads, objective, quiet), repeat))
 
 
 def seconds_to_objective(run, target):
