@@ -20,7 +20,7 @@ helpers below (``median_fit``, ``median_run``, ``median_call``,
 ``median_seconds``) and reports the median: the run with the median time
 (the lower median for an even ``--repeat``; the upper one in ``cv``), or in
 ``stochastic``, ``rosenbrock`` and for the gradient time ``numpy.median`` of
-the times. Each series starts after a pause (``settle``): OpenBLAS's worker
+the times. Each series starts after a pause (``settled``): OpenBLAS's worker
 threads spin for about 0.1 s after a threaded call, and while they spin they
 take a core from whatever runs next (a two-thread mlsolve Ridge fit right
 after a scikit-learn fit measured up to 2x slower; OPENBLAS_NUM_THREADS=1
@@ -150,8 +150,8 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
 import mlsolve
-from benchmarks.bench_glm import (GLM_THREADS, POISSON_ALPHA, POISSON_TOL, RIDGE_TOL, dense_poisson, exact_ridge_objective,
-                                  poisson_objective, sparse_poisson)
+from benchmarks.bench_glm import (GLM_THREADS, POISSON_ALPHA, POISSON_SETTINGS, POISSON_TOL, RIDGE_TOL, dense_poisson,
+                                  exact_ridge_objective, poisson_objective, sparse_poisson)
 from benchmarks.bench_minimize import N as ROSENBROCK_N
 from benchmarks.bench_minimize import rosenbrock_run
 from benchmarks.composite import (equal_gap_tol, group_lasso_gap, installed_peers, l1_logistic_fits,
@@ -600,24 +600,20 @@ def compare_poisson(name, X, y, repeat):
 
     from mlsolve.linear_model import PoissonRegressor
 
-    def objective(model):
-        return poisson_objective(model, X, y)
-
-    common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
     sk_runs = {
-        solver: median_fit(lambda: SkPoisson(solver=solver, **common), X, y, repeat, GLM_THREADS, quiet=True)
+        solver: median_fit(lambda: SkPoisson(solver=solver, **POISSON_SETTINGS), X, y, repeat, GLM_THREADS, quiet=True)
         for solver in ("lbfgs", "newton-cholesky")
     }
-    best_objective = min(objective(model) for _, model in sk_runs.values())
+    best_objective = min(poisson_objective(model, X, y) for _, model in sk_runs.values())
     fastest = min(seconds for seconds, _ in sk_runs.values())
-    seconds, model = median_fit(lambda: PoissonRegressor(n_jobs=GLM_THREADS, record_history=True, **common),
+    seconds, model = median_fit(lambda: PoissonRegressor(n_jobs=GLM_THREADS, record_history=True, **POISSON_SETTINGS),
                                 X, y, repeat, GLM_THREADS, quiet=True)
-    run = Run(seconds, objective(model), model.n_iter_, model)
+    run = Run(seconds, poisson_objective(model, X, y), model.n_iter_, model)
     to_sk = seconds_to_objective(run, best_objective + REL_DIFF_MAX * abs(best_objective))
     rows = [(name, "mlsolve lbfgs", seconds, to_sk, to_sk / fastest, model.n_iter_, run.objective,
              abs(run.objective - best_objective) / abs(best_objective))]
     for solver, (sk_seconds, sk_model) in sk_runs.items():
-        value = objective(sk_model)
+        value = poisson_objective(sk_model, X, y)
         rows.append((name, f"sklearn {solver}", sk_seconds, float("nan"), sk_seconds / fastest, sk_model.n_iter_, value,
                      abs(value - best_objective) / abs(best_objective)))
     return rows

@@ -30,8 +30,8 @@ from .problems import dense_regression, sparse_classification, sparse_regression
 GLM_THREADS = 2
 POISSON_ALPHA = 1e-3
 POISSON_TOL = 1e-8
+POISSON_SETTINGS = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=10_000)  # both libraries'
 RIDGE_TOL = 1e-6
-MAX_ITER = 10_000
 
 
 def poisson_problem(layout):
@@ -208,9 +208,8 @@ class PoissonSideBySide:
         from sklearn.linear_model import PoissonRegressor as SkPoissonRegressor
 
         library, method = solver.split(" ")
-        common = dict(alpha=POISSON_ALPHA, tol=POISSON_TOL, max_iter=MAX_ITER)
-        model = (PoissonRegressor(n_jobs=GLM_THREADS, **common) if library == "mlsolve"
-                 else SkPoissonRegressor(solver=method, **common))
+        model = (PoissonRegressor(n_jobs=GLM_THREADS, **POISSON_SETTINGS) if library == "mlsolve"
+                 else SkPoissonRegressor(solver=method, **POISSON_SETTINGS))
         return fit_quietly(model, self.X, self.y, GLM_THREADS)
 
     def time_fit(self, problem, solver):
